@@ -1,0 +1,309 @@
+// The event-stream state machine. Reading guide:
+//   feed()          BOM handling, then split_lines()
+//   split_lines()   finds line ends (CR, LF, CRLF across chunks), carries partial lines
+//   process_line()  blank line / comment / field, per §9.2.6
+//   dispatch_event() the blank-line steps
+// UTF-8 decoding happens per value: CR, LF, ':' and space are ASCII and can never sit inside a
+// multi-byte sequence, so decoding a line's pieces separately gives the same text as decoding
+// the whole stream, and valid input (nearly all of it) is never copied for decoding.
+#include "sse/parser.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+namespace sse {
+namespace {
+
+constexpr unsigned char kBom[3] = {0xEF, 0xBB, 0xBF};
+constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
+// Buffers that grew past this for one huge line or event are released afterwards.
+constexpr std::size_t kRetainedCapacity = 64 * 1024;
+
+// The first CR or LF in [p, end), or end.
+const char* find_line_end(const char* p, const char* end) {
+  for (; p != end; ++p) {
+    if (*p == '\n' || *p == '\r') return p;
+  }
+  return end;
+}
+
+std::string_view without_one_leading_space(std::string_view value) {
+  if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  return value;
+}
+
+void release_if_large(std::string& buffer) {
+  if (buffer.capacity() > kRetainedCapacity) std::string().swap(buffer);
+}
+
+// Length of the well-formed UTF-8 sequence starting at `p`, or 0 when the bytes there are not
+// one. On 0, `*invalid_length` is the maximal subpart to replace with one U+FFFD (at least 1).
+std::size_t sequence_length(const unsigned char* p, const unsigned char* end,
+                            std::size_t* invalid_length) {
+  const unsigned char lead = *p;
+  std::size_t continuation_bytes = 0;
+  unsigned char lower = 0x80;
+  unsigned char upper = 0xBF;
+  if (lead < 0x80) {
+    return 1;
+  } else if (lead >= 0xC2 && lead <= 0xDF) {
+    continuation_bytes = 1;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    continuation_bytes = 2;
+    if (lead == 0xE0) lower = 0xA0;  // overlong
+    if (lead == 0xED) upper = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    continuation_bytes = 3;
+    if (lead == 0xF0) lower = 0x90;  // overlong
+    if (lead == 0xF4) upper = 0x8F;  // above U+10FFFF
+  } else {
+    *invalid_length = 1;
+    return 0;
+  }
+  std::size_t length = 1;
+  for (; length <= continuation_bytes; ++length) {
+    if (p + length == end || p[length] < lower || p[length] > upper) {
+      *invalid_length = length;
+      return 0;
+    }
+    lower = 0x80;
+    upper = 0xBF;
+  }
+  return length;
+}
+
+bool is_ascii_digits(std::string_view value) {
+  return std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+namespace utf8 {
+
+bool is_valid(std::string_view bytes) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* end = p + bytes.size();
+  std::size_t invalid_length = 0;
+  while (p != end) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    const std::size_t length = sequence_length(p, end, &invalid_length);
+    if (length == 0) return false;
+    p += length;
+  }
+  return true;
+}
+
+void append_with_replacement(std::string& out, std::string_view bytes) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* p = begin;
+  const auto* end = p + bytes.size();
+  const auto* valid_from = p;  // start of the run of valid bytes not yet appended
+  std::size_t invalid_length = 0;
+  while (p != end) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    const std::size_t length = sequence_length(p, end, &invalid_length);
+    if (length != 0) {
+      p += length;
+      continue;
+    }
+    out.append(bytes.data() + (valid_from - begin), static_cast<std::size_t>(p - valid_from));
+    out.append(kReplacementCharacter);
+    p += invalid_length;
+    valid_from = p;
+  }
+  out.append(bytes.data() + (valid_from - begin), static_cast<std::size_t>(end - valid_from));
+}
+
+}  // namespace utf8
+
+Parser::Parser(EventSink& sink, ParserOptions options)
+    : sink_(sink), options_(options), reconnection_time_(options.default_reconnection_time_ms) {}
+
+void Parser::feed(std::string_view bytes) {
+  const char* p = bytes.data();
+  const char* end = p + bytes.size();
+  if (error_ != ParseError::none || p == end) return;
+  if (at_stream_start_) {
+    consume_bom(p, end);
+    if (p == end || error_ != ParseError::none) return;
+  }
+  if (skip_lf_) {
+    skip_lf_ = false;
+    if (*p == '\n') ++p;
+  }
+  split_lines(p, end);
+}
+
+// Removes one leading BOM, which may arrive split across chunks. Bytes that turn out not to be
+// a BOM are parsed as the start of the first line.
+void Parser::consume_bom(const char*& p, const char* end) {
+  while (p != end && bom_matched_ < sizeof kBom) {
+    if (static_cast<unsigned char>(*p) != kBom[bom_matched_]) {
+      at_stream_start_ = false;
+      const std::size_t matched = bom_matched_;
+      bom_matched_ = 0;
+      split_lines(reinterpret_cast<const char*>(kBom), reinterpret_cast<const char*>(kBom) + matched);
+      return;
+    }
+    ++bom_matched_;
+    ++p;
+  }
+  if (bom_matched_ == sizeof kBom) {
+    at_stream_start_ = false;
+    bom_matched_ = 0;
+  }
+}
+
+void Parser::split_lines(const char* p, const char* end) {
+  while (p != end) {
+    const char* line_end = find_line_end(p, end);
+    const auto length = static_cast<std::size_t>(line_end - p);
+    if (!within_limit(line_.size() + length)) return;
+    if (line_end == end) {  // unterminated: keep it for the next chunk
+      line_.append(p, length);
+      return;
+    }
+    if (line_.empty()) {
+      process_line(std::string_view(p, length));  // whole line in this chunk: no copy
+    } else {
+      line_.append(p, length);
+      process_line(line_);
+      line_.clear();
+      release_if_large(line_);
+    }
+    if (error_ != ParseError::none) return;
+    p = line_end + 1;
+    if (*line_end == '\r') {
+      if (p == end) {
+        skip_lf_ = true;  // a CRLF split across chunks
+      } else if (*p == '\n') {
+        ++p;
+      }
+    }
+  }
+}
+
+bool Parser::within_limit(std::size_t line_bytes) {
+  if (data_.size() + line_bytes <= options_.max_buffered_bytes) return true;
+  fail(ParseError::buffer_limit);
+  return false;
+}
+
+void Parser::fail(ParseError error) {
+  error_ = error;
+  std::string().swap(line_);
+  std::string().swap(data_);
+  std::string().swap(type_);
+  std::string message = "event-stream line or event exceeds the limit of " +
+                        std::to_string(options_.max_buffered_bytes) +
+                        " buffered bytes; the parser stopped until reset()";
+  sink_.on_error(error, message);
+}
+
+void Parser::process_line(std::string_view line) {
+  if (line.empty()) {
+    dispatch_event();
+    return;
+  }
+  const std::size_t colon = line.find(':');
+  if (colon == 0) {
+    sink_.on_comment(decoded(without_one_leading_space(line.substr(1))));
+    return;
+  }
+  if (colon == std::string_view::npos) {
+    process_field(line, {});
+  } else {
+    process_field(line.substr(0, colon), without_one_leading_space(line.substr(colon + 1)));
+  }
+}
+
+// Field names compare as raw bytes: a name holding invalid UTF-8 decodes to text with U+FFFD,
+// which matches none of them either.
+void Parser::process_field(std::string_view name, std::string_view value) {
+  if (name == "data") {
+    data_.append(decoded(value));
+    data_.push_back('\n');
+  } else if (name == "event") {
+    type_.assign(decoded(value));
+  } else if (name == "id") {
+    // U+0000 is the byte 0x00 and nothing else in UTF-8, before or after decoding.
+    if (value.find('\0') == std::string_view::npos) {
+      id_buffer_.assign(decoded(value));
+      id_changed_ = true;
+    }
+  } else if (name == "retry") {
+    set_retry(value);
+  }
+}
+
+// Only ASCII digits count. An empty value resets to the default and a number beyond 64 bits is
+// ignored: the standard leaves both open, and this is what Chromium does.
+void Parser::set_retry(std::string_view value) {
+  if (!is_ascii_digits(value)) return;
+  std::uint64_t milliseconds = 0;
+  if (value.empty()) {
+    milliseconds = options_.default_reconnection_time_ms;
+  } else {
+    constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+    for (const char c : value) {
+      const auto digit = static_cast<std::uint64_t>(c - '0');
+      if (milliseconds > (kMax - digit) / 10) return;
+      milliseconds = milliseconds * 10 + digit;
+    }
+  }
+  reconnection_time_ = milliseconds;
+  sink_.on_retry(milliseconds);
+}
+
+void Parser::dispatch_event() {
+  if (id_changed_) {
+    last_event_id_ = id_buffer_;
+    id_changed_ = false;
+  }
+  if (!data_.empty()) {
+    data_.pop_back();  // every data line appended an LF; the last one goes
+    const Event event{type_.empty() ? std::string_view("message") : std::string_view(type_), data_,
+                      last_event_id_};
+    sink_.on_event(event);
+  }
+  data_.clear();
+  type_.clear();
+  release_if_large(data_);
+}
+
+std::string_view Parser::decoded(std::string_view raw) {
+  if (utf8::is_valid(raw)) return raw;
+  scratch_.clear();
+  utf8::append_with_replacement(scratch_, raw);
+  return scratch_;
+}
+
+void Parser::reset() {
+  std::string().swap(line_);
+  data_.clear();
+  type_.clear();
+  release_if_large(data_);
+  if (id_changed_) {
+    id_buffer_ = last_event_id_;
+    id_changed_ = false;
+  }
+  bom_matched_ = 0;
+  at_stream_start_ = true;
+  skip_lf_ = false;
+  error_ = ParseError::none;
+}
+
+void Parser::set_last_event_id(std::string_view id) {
+  last_event_id_.assign(id);
+  id_buffer_.assign(id);
+  id_changed_ = false;
+}
+
+}  // namespace sse

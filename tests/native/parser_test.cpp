@@ -1,0 +1,259 @@
+// Unit tests of sse::Parser beyond the corpus: limits, reset(), accessors, the UTF-8 decoder
+// against an independent reference, and chunking invariance on random streams.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "corpus.hpp"
+#include "sse/parser.hpp"
+
+namespace {
+
+using corpus::RecordingSink;
+
+TEST(ParserLimit, ExceedingItReportsAClearErrorAndStopsUntilReset) {
+  RecordingSink sink;
+  std::string message;
+  struct : sse::EventSink {
+    std::string* message;
+    int errors = 0;
+    void on_event(const sse::Event&) override {}
+    void on_error(sse::ParseError error, std::string_view text) override {
+      EXPECT_EQ(error, sse::ParseError::buffer_limit);
+      *message = text;
+      ++errors;
+    }
+  } errors;
+  errors.message = &message;
+  sse::Parser parser(errors, {.max_buffered_bytes = 16});
+  parser.feed("data: 0123456789ab\n\n");  // 18-byte line
+  EXPECT_EQ(parser.error(), sse::ParseError::buffer_limit);
+  EXPECT_NE(message.find("limit of 16 buffered bytes"), std::string::npos) << message;
+  parser.feed("data: more\n\n");
+  parser.feed(std::string(1000, 'x'));
+  EXPECT_EQ(errors.errors, 1) << "a stopped parser reports once and ignores input";
+}
+
+TEST(ParserLimit, ParserWorksAgainAfterReset) {
+  RecordingSink sink;
+  sse::Parser parser(sink, {.max_buffered_bytes = 32});
+  parser.feed("id: 1\ndata: a\n\ndata: ");
+  parser.feed(std::string(100, 'x'));
+  EXPECT_TRUE(sink.trace.buffer_limit_error);
+  parser.reset();
+  EXPECT_EQ(parser.error(), sse::ParseError::none);
+  parser.feed("data: b\n\n");
+  ASSERT_EQ(sink.trace.events.size(), 2u);
+  EXPECT_EQ(sink.trace.events[1].data, "b");
+  EXPECT_EQ(sink.trace.events[1].last_event_id, "1");
+}
+
+TEST(ParserLimit, CountsDataAlreadyBufferedForTheEvent) {
+  RecordingSink sink;
+  sse::Parser parser(sink, {.max_buffered_bytes = 20});
+  parser.feed("data: 0123456789\n");  // 16-byte line, 11 bytes buffered
+  EXPECT_FALSE(sink.trace.buffer_limit_error);
+  parser.feed("data: 01\n");  // 11 + 8 = 19
+  EXPECT_FALSE(sink.trace.buffer_limit_error);
+  parser.feed("data: 0\n");  // 11 + 3 + 7 = 21
+  EXPECT_TRUE(sink.trace.buffer_limit_error);
+  EXPECT_TRUE(sink.trace.events.empty());
+}
+
+TEST(ParserLimit, AHugeUnterminatedLineStopsAtTheLimitWhateverTheChunking) {
+  for (const std::size_t chunk : {1u, 7u, 4096u, 65536u}) {
+    RecordingSink sink;
+    sse::Parser parser(sink, {.max_buffered_bytes = 1 << 16});
+    const std::string block(chunk, 'x');
+    std::size_t fed = 0;
+    while (parser.error() == sse::ParseError::none && fed < (1u << 20)) {
+      parser.feed(block);
+      fed += chunk;
+    }
+    EXPECT_TRUE(sink.trace.buffer_limit_error) << "chunk " << chunk;
+    EXPECT_GT(fed, std::size_t{1} << 16) << "chunk " << chunk;
+    EXPECT_LE(fed, (std::size_t{1} << 16) + chunk) << "the error comes with the first byte over";
+  }
+}
+
+TEST(ParserReset, KeepsLastEventIdAndReconnectionTimeAndDiscardsThePendingEvent) {
+  RecordingSink sink;
+  sse::Parser parser(sink);
+  parser.feed("retry: 1500\nid: 7\ndata: a\n\nid: 8\nevent: x\ndata: lost\ndata: par");
+  EXPECT_EQ(parser.last_event_id(), "7");
+  EXPECT_EQ(parser.last_event_id_buffer(), "8");
+  parser.reset();
+  EXPECT_EQ(parser.last_event_id(), "7");
+  EXPECT_EQ(parser.last_event_id_buffer(), "7") << "the uncommitted id goes with its event";
+  EXPECT_EQ(parser.reconnection_time(), 1500u);
+  parser.feed("tial\n\ndata: b\n\n");
+  // The discarded partial line leaves "tial", an unknown field: nothing from it survives.
+  ASSERT_EQ(sink.trace.events.size(), 2u);
+  EXPECT_EQ(sink.trace.events[0].data, "a");
+  EXPECT_EQ(sink.trace.events[1].data, "b");
+  EXPECT_EQ(sink.trace.events[1].type, "message");
+  EXPECT_EQ(sink.trace.events[1].last_event_id, "7");
+}
+
+TEST(ParserReset, RearmsBomRemovalAndForgetsAPendingCR) {
+  RecordingSink sink;
+  sse::Parser parser(sink);
+  parser.feed("\xEF\xBB\xBF" "data: a\n\n");
+  parser.feed("data: cr\r");
+  parser.reset();
+  parser.feed("\xEF\xBB");
+  parser.feed("\xBF" "data: b\n\n\xEF\xBB\xBF" "data: c\n\n");
+  parser.reset();
+  parser.feed("\ndata: d\n\n");  // the LF is a blank line of its own, not the end of a CRLF
+  ASSERT_EQ(sink.trace.events.size(), 3u);
+  EXPECT_EQ(sink.trace.events[0].data, "a");
+  EXPECT_EQ(sink.trace.events[1].data, "b");
+  EXPECT_EQ(sink.trace.events[2].data, "d") << "a BOM after the start is text: field \\uFEFFdata";
+}
+
+TEST(Parser, LastEventIdBufferMovesAtTheIdLineAndTheStringAtTheBlankLine) {
+  RecordingSink sink;
+  sse::Parser parser(sink);
+  parser.feed("id: 1\n");
+  EXPECT_EQ(parser.last_event_id_buffer(), "1");
+  EXPECT_EQ(parser.last_event_id(), "");
+  parser.feed("\n");
+  EXPECT_EQ(parser.last_event_id(), "1");
+  EXPECT_TRUE(sink.trace.events.empty());
+}
+
+TEST(Parser, SetLastEventIdRestoresAStoredId) {
+  RecordingSink sink;
+  sse::Parser parser(sink);
+  parser.set_last_event_id("42");
+  parser.feed("data: a\n\n");
+  ASSERT_EQ(sink.trace.events.size(), 1u);
+  EXPECT_EQ(sink.trace.events[0].last_event_id, "42");
+}
+
+TEST(Parser, EmptyRetryResetsToTheConfiguredDefault) {
+  RecordingSink sink;
+  sse::Parser parser(sink, {.default_reconnection_time_ms = 5000});
+  EXPECT_EQ(parser.reconnection_time(), 5000u);
+  parser.feed("retry: 10\nretry\n");
+  EXPECT_EQ(sink.trace.retries, (std::vector<std::uint64_t>{10, 5000}));
+  EXPECT_EQ(parser.reconnection_time(), 5000u);
+}
+
+// The Encoding standard's UTF-8 decoder, written as the spec states it (bytes needed, bytes
+// seen, lower and upper boundary), producing code points: an independent check of the
+// parser's table-driven decoder.
+std::u32string reference_decode(std::string_view bytes) {
+  std::u32string out;
+  char32_t code_point = 0;
+  int needed = 0, seen = 0;
+  unsigned lower = 0x80, upper = 0xBF;
+  for (std::size_t i = 0; i <= bytes.size();) {
+    if (i == bytes.size()) {
+      if (needed != 0) out.push_back(0xFFFD);
+      break;
+    }
+    const auto byte = static_cast<unsigned char>(bytes[i]);
+    if (needed == 0) {
+      ++i;
+      if (byte <= 0x7F) {
+        out.push_back(byte);
+      } else if (byte >= 0xC2 && byte <= 0xDF) {
+        needed = 1;
+        code_point = byte & 0x1F;
+      } else if (byte >= 0xE0 && byte <= 0xEF) {
+        if (byte == 0xE0) lower = 0xA0;
+        if (byte == 0xED) upper = 0x9F;
+        needed = 2;
+        code_point = byte & 0xF;
+      } else if (byte >= 0xF0 && byte <= 0xF4) {
+        if (byte == 0xF0) lower = 0x90;
+        if (byte == 0xF4) upper = 0x8F;
+        needed = 3;
+        code_point = byte & 0x7;
+      } else {
+        out.push_back(0xFFFD);
+      }
+      continue;
+    }
+    if (byte < lower || byte > upper) {
+      code_point = needed = seen = 0;
+      lower = 0x80;
+      upper = 0xBF;
+      out.push_back(0xFFFD);
+      continue;  // the byte is processed again ("prepend to stream")
+    }
+    ++i;
+    lower = 0x80;
+    upper = 0xBF;
+    code_point = (code_point << 6) | (byte & 0x3F);
+    if (++seen == needed) {
+      out.push_back(code_point);
+      code_point = needed = seen = 0;
+    }
+  }
+  return out;
+}
+
+std::u32string decode_valid(const std::string& utf8) {
+  std::u32string out;
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto b = static_cast<unsigned char>(utf8[i]);
+    const int length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t cp = length == 1 ? b : b & (0x7F >> length);
+    for (int k = 1; k < length; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += static_cast<std::size_t>(length);
+  }
+  return out;
+}
+
+void expect_decoders_agree(const std::string& bytes) {
+  std::string repaired;
+  sse::utf8::append_with_replacement(repaired, bytes);
+  ASSERT_TRUE(sse::utf8::is_valid(repaired)) << corpus::escape(bytes);
+  ASSERT_EQ(decode_valid(repaired), reference_decode(bytes)) << corpus::escape(bytes);
+  ASSERT_EQ(sse::utf8::is_valid(bytes), repaired == bytes) << corpus::escape(bytes);
+}
+
+TEST(Utf8, AgreesWithTheReferenceDecoderOnEveryTwoByteInput) {
+  for (unsigned a = 0; a < 256; ++a) {
+    for (unsigned b = 0; b < 256; ++b) {
+      expect_decoders_agree({static_cast<char>(a), static_cast<char>(b)});
+    }
+  }
+}
+
+TEST(Utf8, AgreesWithTheReferenceDecoderOnRandomInputs) {
+  std::mt19937 random(2);
+  // Bytes drawn mostly from the interesting ranges: lead bytes, continuations, ASCII.
+  const std::string alphabet =
+      "a:\x80\x8f\x90\x9f\xa0\xbf\xc0\xc1\xc2\xdf\xe0\xe1\xec\xed\xee\xef\xf0\xf1\xf3\xf4\xf5\xff";
+  for (int round = 0; round < 200000; ++round) {
+    std::string bytes(1 + random() % 8, ' ');
+    for (char& c : bytes) c = alphabet[random() % alphabet.size()];
+    expect_decoders_agree(bytes);
+  }
+}
+
+// Random streams built from the tokens that matter must give the same trace for any chunking.
+TEST(Parser, RandomStreamsGiveTheSameTraceForEveryChunking) {
+  const std::vector<std::string> tokens = {
+      "data", "event", "id", "retry", ":", " ", "\r", "\n", "\r\n", "x", "12", "\xEF\xBB\xBF",
+      "\xC3\xA9", "\xF0\x9F\x98\x80", "\xE2\x82", "\xFF", std::string(1, '\0'), "\n\n", "\r\r"};
+  std::mt19937_64 random(7);
+  for (int round = 0; round < 20000; ++round) {
+    corpus::Case c;
+    c.options.max_buffered_bytes = 64 + random() % 64;
+    c.check_comments = true;
+    const std::size_t count = random() % 40;
+    for (std::size_t k = 0; k < count; ++k) c.input += tokens[random() % tokens.size()];
+    const corpus::Trace whole = corpus::run(c, {});
+    ASSERT_EQ(corpus::run_in_chunks_of(c, 1), whole) << corpus::escape(c.input);
+    std::vector<std::size_t> splits;
+    for (std::size_t at = 1; at < c.input.size(); at += 1 + random() % 5) splits.push_back(at);
+    ASSERT_EQ(corpus::run(c, splits), whole) << corpus::escape(c.input);
+  }
+}
+
+}  // namespace
