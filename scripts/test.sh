@@ -15,5 +15,5 @@ build_and_test() {
   ctest --test-dir "$dir" --output-on-failure -j "$jobs"
 }
 
-build_and_test build/release -DCMAKE_BUILD_TYPE=Release
+build_and_test build/release -DCMAKE_BUILD_TYPE=Release -DSSE_BUILD_BENCHMARKS=ON
 build_and_test build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSE_SANITIZE=ON -DSSE_BUILD_BENCHMARKS=OFF

@@ -20,8 +20,27 @@ constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 // Buffers that grew past this for one huge line or event are released afterwards.
 constexpr std::size_t kRetainedCapacity = 64 * 1024;
 
-// The first CR or LF in [p, end), or end.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+std::uint64_t load_word(const char* p) {
+  std::uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+// Nonzero when some byte of `word` is zero (exact for the lowest such byte, which is all the
+// callers use since they only test for "any").
+std::uint64_t has_zero_byte(std::uint64_t word) { return (word - kOnes) & ~word & kHighBits; }
+
+// The first CR or LF in [p, end), or end. Eight bytes at a time: this is the hot loop of a
+// long line, and the standard scalar reference the SIMD scanners will be checked against.
 const char* find_line_end(const char* p, const char* end) {
+  while (end - p >= 8) {
+    const std::uint64_t word = load_word(p);
+    if (has_zero_byte(word ^ (kOnes * '\n')) | has_zero_byte(word ^ (kOnes * '\r'))) break;
+    p += 8;
+  }
   for (; p != end; ++p) {
     if (*p == '\n' || *p == '\r') return p;
   }
@@ -86,6 +105,10 @@ bool is_valid(std::string_view bytes) {
   const auto* end = p + bytes.size();
   std::size_t invalid_length = 0;
   while (p != end) {
+    if (end - p >= 8 && (load_word(reinterpret_cast<const char*>(p)) & kHighBits) == 0) {
+      p += 8;  // eight ASCII bytes
+      continue;
+    }
     if (*p < 0x80) {
       ++p;
       continue;
@@ -167,7 +190,7 @@ void Parser::split_lines(const char* p, const char* end) {
     const auto length = static_cast<std::size_t>(line_end - p);
     if (!within_limit(line_.size() + length)) return;
     if (line_end == end) {  // unterminated: keep it for the next chunk
-      line_.append(p, length);
+      carry_partial_line(p, length);
       return;
     }
     if (line_.empty()) {
@@ -188,6 +211,15 @@ void Parser::split_lines(const char* p, const char* end) {
       }
     }
   }
+}
+
+// Grows line_ geometrically but never past the limit, so a huge line costs at most the limit.
+void Parser::carry_partial_line(const char* p, std::size_t length) {
+  const std::size_t needed = line_.size() + length;
+  if (needed > line_.capacity()) {
+    line_.reserve(std::max(needed, std::min(2 * line_.capacity(), options_.max_buffered_bytes)));
+  }
+  line_.append(p, length);
 }
 
 bool Parser::within_limit(std::size_t line_bytes) {

@@ -80,6 +80,7 @@ class Parser {
  private:
   void consume_bom(const char*& p, const char* end);
   void split_lines(const char* p, const char* end);
+  void carry_partial_line(const char* p, std::size_t length);
   void process_line(std::string_view line);
   void process_field(std::string_view name, std::string_view value);
   void set_retry(std::string_view value);
