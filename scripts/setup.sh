@@ -8,6 +8,8 @@ missing=()
 command -v cmake >/dev/null || missing+=(cmake)
 command -v g++ >/dev/null || missing+=(g++)
 command -v make >/dev/null || missing+=(make)
+command -v emcc >/dev/null || missing+=(emscripten)   # the WebAssembly build
+command -v chromium >/dev/null || missing+=(chromium) # the browser tests
 for package in libgtest-dev libbenchmark-dev; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
@@ -23,7 +25,7 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm dependencies, once package-lock.json lists any.
-if grep -q '"node_modules/' package-lock.json 2>/dev/null && [[ ! -d node_modules ]]; then
+# npm dependencies (esbuild, playwright-core): installed when missing or older than the lockfile.
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: installs what is missing, builds, and runs every test — the native suite in a
-# release build and again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# `npm test`: installs what is missing, builds, and runs every test: the native suite in a
+# release build and again under AddressSanitizer + UndefinedBehaviorSanitizer, then the
+# WebAssembly build with the JS suites in Node and in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -17,3 +18,12 @@ build_and_test() {
 
 build_and_test build/release -DCMAKE_BUILD_TYPE=Release -DSSE_BUILD_BENCHMARKS=ON
 build_and_test build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSE_SANITIZE=ON -DSSE_BUILD_BENCHMARKS=OFF
+
+echo "== WebAssembly build and JS bundles"
+node scripts/build.mjs
+echo "== JS tests in Node"
+node --test --test-concurrency=2 tests/js/
+if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
+  echo "== browser tests in headless Chromium"
+  node --test --test-concurrency=1 tests/browser/
+fi

@@ -268,7 +268,7 @@ void Parser::process_field(std::string_view name, std::string_view value) {
     // U+0000 is the byte 0x00 and nothing else in UTF-8, before or after decoding.
     if (value.find('\0') == std::string_view::npos) {
       id_buffer_.assign(decoded(value));
-      id_changed_ = true;
+      id_in_block_ = true;
     }
   } else if (name == "retry") {
     set_retry(value);
@@ -295,14 +295,17 @@ void Parser::set_retry(std::string_view value) {
 }
 
 void Parser::dispatch_event() {
-  if (id_changed_) {
+  const bool id_set = id_in_block_;
+  if (id_set) {
     last_event_id_ = id_buffer_;
-    id_changed_ = false;
+    id_in_block_ = false;
+    sink_.on_id(last_event_id_);
   }
   if (!data_.empty()) {
     data_.pop_back();  // every data line appended an LF; the last one goes
-    const Event event{type_.empty() ? std::string_view("message") : std::string_view(type_), data_,
-                      last_event_id_};
+    const bool type_set = !type_.empty();
+    const Event event{type_set ? std::string_view(type_) : std::string_view("message"), data_,
+                      last_event_id_, type_set, id_set};
     sink_.on_event(event);
   }
   data_.clear();
@@ -322,9 +325,9 @@ void Parser::reset() {
   data_.clear();
   type_.clear();
   release_if_large(data_);
-  if (id_changed_) {
+  if (id_in_block_) {
     id_buffer_ = last_event_id_;
-    id_changed_ = false;
+    id_in_block_ = false;
   }
   bom_matched_ = 0;
   at_stream_start_ = true;
@@ -335,7 +338,7 @@ void Parser::reset() {
 void Parser::set_last_event_id(std::string_view id) {
   last_event_id_.assign(id);
   id_buffer_.assign(id);
-  id_changed_ = false;
+  id_in_block_ = false;
 }
 
 }  // namespace sse

@@ -18,6 +18,8 @@ struct Event {
   std::string_view type;           // the event type; "message" when the stream set none
   std::string_view data;           // the data, without its final LF
   std::string_view last_event_id;  // the stream's last event ID string at dispatch
+  bool type_set = false;           // the block had a non-empty `event` field
+  bool id_set = false;             // the block had an accepted `id` field
 };
 
 enum class ParseError : std::uint8_t {
@@ -33,6 +35,9 @@ class EventSink {
   virtual void on_event(const Event& event) = 0;
   // A `retry` field set the reconnection time (an empty value resets it to the default).
   virtual void on_retry(std::uint64_t /*milliseconds*/) {}
+  // A blank line ended a block that held an accepted `id` field (before its on_event, if any):
+  // `id` is the new last event ID string.
+  virtual void on_id(std::string_view /*id*/) {}
   // A comment line: the text after ':' with one leading space removed.
   virtual void on_comment(std::string_view /*text*/) {}
   // The parser stopped; it ignores input until reset(). `message` is for people.
@@ -104,7 +109,7 @@ class Parser {
   std::uint8_t bom_matched_ = 0;  // bytes of a leading BOM seen so far
   bool at_stream_start_ = true;   // a BOM may still come
   bool skip_lf_ = false;          // the previous chunk ended in CR: a leading LF completes it
-  bool id_changed_ = false;       // id_buffer_ differs from last_event_id_
+  bool id_in_block_ = false;      // the block set id_buffer_: last_event_id_ follows at its end
   ParseError error_ = ParseError::none;
 };
 

@@ -1,0 +1,8 @@
+// The classic-script build (dist/wasm-eventsource.js): defines WasmEventSource (with
+// createParser on it) and installs it as EventSource only where there is none.
+import { WasmEventSource } from './event-source.js';
+import { createParser, ParseError } from './parser.js';
+
+Object.assign(WasmEventSource, { createParser, ParseError });
+globalThis.WasmEventSource = WasmEventSource;
+if (typeof globalThis.EventSource === 'undefined') globalThis.EventSource = WasmEventSource;

@@ -1,0 +1,301 @@
+// WasmEventSource: the browser's EventSource (WHATWG HTML §9.2) over fetch(), with the parser in
+// WebAssembly. Default behaviour follows the standard and Chromium; the extensions in the second
+// argument are opt-in.
+import { ERROR, EVENT, ID, RECORD_WORDS, RETRY, Session, TYPE_SET } from './session.js';
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 2;
+const DEFAULT_RECONNECTION_TIME = 3000; // Chromium's
+const DEFAULT_MAX_DELAY = 30000;
+const FETCHED_SCHEMES = new Set(['http:', 'https:', 'data:']);
+
+const utf8 = new TextEncoder();
+
+function baseUrl() {
+  const g = globalThis;
+  if (g.document && typeof g.document.baseURI === 'string') return g.document.baseURI;
+  if (g.location && typeof g.location.href === 'string') return g.location.href; // workers
+  return undefined;
+}
+
+// A header value is a byte string: the ID's UTF-8 bytes, one per character.
+function utf8ByteString(text) {
+  let out = '';
+  for (const byte of utf8.encode(text)) out += String.fromCharCode(byte);
+  return out;
+}
+
+function mimeEssence(contentType) {
+  if (contentType == null) return '';
+  return contentType.split(';', 1)[0].trim().toLowerCase();
+}
+
+function errorEvent(details) {
+  const event = new Event('error');
+  for (const [key, value] of Object.entries(details)) {
+    if (value !== undefined) Object.defineProperty(event, key, { value, enumerable: true });
+  }
+  return event;
+}
+
+export class WasmEventSource extends EventTarget {
+  #url;
+  #withCredentials;
+  #readyState = CONNECTING;
+  #options;
+  #fetch;
+  #session;
+  #lastEventId = '';
+  #reconnectionTime = DEFAULT_RECONNECTION_TIME;
+  #origin = '';
+  #controller = null; // the current request's; null when none is ours any more
+  #reconnectTimer = null;
+  #heartbeatTimer = null;
+  #failures = 0; // consecutive connections that ended before delivering anything
+  #handlers = { open: null, message: null, error: null };
+  #handlerListeners = {};
+
+  constructor(url, eventSourceInitDict = undefined) {
+    super();
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to construct 'EventSource': 1 argument required, but only 0 present.");
+    }
+    const init = eventSourceInitDict ?? {};
+    let parsed;
+    try {
+      parsed = new URL(String(url), baseUrl());
+    } catch {
+      throw new DOMException(`Failed to construct 'EventSource': The URL '${url}' is invalid.`, 'SyntaxError');
+    }
+    this.#url = parsed.href;
+    this.#withCredentials = Boolean(init.withCredentials);
+    this.#options = init;
+    this.#fetch = init.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#session = new Session(init.maxEventBytes ?? 0);
+    if (init.lastEventId != null && String(init.lastEventId) !== '') {
+      this.#lastEventId = String(init.lastEventId);
+      this.#session.setLastEventId(this.#lastEventId);
+    }
+    const { signal } = init;
+    if (signal) {
+      if (signal.aborted) {
+        this.close();
+        return;
+      }
+      signal.addEventListener('abort', () => this.close(), { once: true });
+    }
+    this.#connect();
+  }
+
+  get url() { return this.#url; }
+  get withCredentials() { return this.#withCredentials; }
+  get readyState() { return this.#readyState; }
+  get [Symbol.toStringTag]() { return 'EventSource'; }
+
+  get onopen() { return this.#handlers.open; }
+  set onopen(handler) { this.#setHandler('open', handler); }
+  get onmessage() { return this.#handlers.message; }
+  set onmessage(handler) { this.#setHandler('message', handler); }
+  get onerror() { return this.#handlers.error; }
+  set onerror(handler) { this.#setHandler('error', handler); }
+
+  close() {
+    this.#readyState = CLOSED;
+    this.#stopRequest();
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = null;
+    this.#session?.dispose();
+  }
+
+  // An event handler attribute keeps the listener position where it was first set, as in the
+  // DOM; setting null removes it.
+  #setHandler(type, handler) {
+    const value = typeof handler === 'function' || (handler !== null && typeof handler === 'object') ? handler : null;
+    this.#handlers[type] = value;
+    if (value !== null && !this.#handlerListeners[type]) {
+      this.#handlerListeners[type] = (event) => {
+        const current = this.#handlers[type];
+        if (typeof current === 'function') current.call(this, event);
+      };
+      this.addEventListener(type, this.#handlerListeners[type]);
+    } else if (value === null && this.#handlerListeners[type]) {
+      this.removeEventListener(type, this.#handlerListeners[type]);
+      this.#handlerListeners[type] = null;
+    }
+  }
+
+  async #connect() {
+    const controller = new AbortController();
+    this.#controller = controller;
+    const current = () => this.#controller === controller && this.#readyState !== CLOSED;
+    await null; // the constructor returns first, whatever happens next
+
+    if (!current()) return;
+    // Chromium fetches http(s) and data: URLs and fails any other scheme.
+    if (!FETCHED_SCHEMES.has(new URL(this.#url).protocol)) {
+      this.#fail({ reason: 'scheme' });
+      return;
+    }
+    const headers = { Accept: 'text/event-stream' };
+    try {
+      const extra = typeof this.#options.headers === 'function' ? await this.#options.headers() : this.#options.headers;
+      if (!current()) return;
+      Object.assign(headers, extra);
+    } catch (error) {
+      if (current()) this.#reestablish({ reason: 'network', error });
+      return;
+    }
+    if (this.#lastEventId !== '') headers['Last-Event-ID'] = utf8ByteString(this.#lastEventId);
+
+    this.#armHeartbeat();
+    let response;
+    try {
+      response = await this.#fetch(this.#url, {
+        method: this.#options.method ?? 'GET',
+        headers,
+        body: this.#options.body,
+        cache: 'no-store',
+        credentials: this.#withCredentials ? 'include' : 'same-origin',
+        mode: 'cors',
+        redirect: 'follow',
+        signal: controller.signal,
+      });
+    } catch (error) {
+      if (!current()) return;
+      // Aborted by something other than close() (window.stop(), the page going away): fail.
+      if (error?.name === 'AbortError') this.#fail({ reason: 'aborted', error });
+      else this.#reestablish({ reason: 'network', error });
+      return;
+    }
+    if (!current()) {
+      response.body?.cancel().catch(() => {});
+      return;
+    }
+    const contentType = response.headers.get('content-type');
+    if (response.status !== 200) {
+      this.#fail({ reason: 'http-status', status: response.status, contentType });
+      response.body?.cancel().catch(() => {});
+      return;
+    }
+    if (mimeEssence(contentType) !== 'text/event-stream') {
+      this.#fail({ reason: 'mime-type', status: response.status, contentType });
+      response.body?.cancel().catch(() => {});
+      return;
+    }
+
+    this.#origin = new URL(response.url || this.#url).origin;
+    this.#readyState = OPEN;
+    this.dispatchEvent(new Event('open'));
+    if (!current()) return;
+    this.#armHeartbeat();
+
+    const reader = response.body?.getReader();
+    try {
+      for (;;) {
+        const { value, done } = reader ? await reader.read() : { done: true };
+        if (!current()) {
+          reader?.cancel().catch(() => {});
+          return;
+        }
+        if (done) {
+          this.#reestablish({ reason: 'end-of-stream', status: 200, contentType });
+          return;
+        }
+        this.#armHeartbeat();
+        if (!this.#deliver(this.#session.feed(value))) return;
+      }
+    } catch (error) {
+      if (!current()) return;
+      if (error?.name === 'AbortError') this.#fail({ reason: 'aborted', error });
+      else this.#reestablish({ reason: 'network', error, status: 200, contentType });
+    }
+  }
+
+  // Dispatches a batch; false when the connection ended meanwhile (closed, or a parser error).
+  #deliver({ records, text }) {
+    for (let i = 0; i < records.length; i += RECORD_WORDS) {
+      if (this.#readyState === CLOSED) return false;
+      const kind = records[i] & 0xff;
+      if (kind === EVENT) {
+        let at = records[i + 1];
+        const type = records[i] & TYPE_SET ? text.slice(at, (at += records[i + 2])) : 'message';
+        const data = text.slice(at, (at += records[i + 3]));
+        const lastEventId = text.slice(at, at + records[i + 4]);
+        this.#failures = 0;
+        this.dispatchEvent(new MessageEvent(type, { data, origin: this.#origin, lastEventId }));
+      } else if (kind === ID) {
+        this.#lastEventId = text.slice(records[i + 1], records[i + 1] + records[i + 2]);
+      } else if (kind === RETRY) {
+        this.#reconnectionTime = records[i + 2] * 2 ** 32 + records[i + 1];
+      } else if (kind === ERROR) {
+        this.#reestablish({ reason: 'buffer-limit' });
+        return false;
+      }
+    }
+    return this.#readyState !== CLOSED;
+  }
+
+  #armHeartbeat() {
+    const timeout = this.#options.heartbeatTimeout;
+    if (!(timeout > 0)) return;
+    clearTimeout(this.#heartbeatTimer);
+    this.#heartbeatTimer = setTimeout(() => this.#reestablish({ reason: 'heartbeat-timeout' }), timeout);
+  }
+
+  // Ends the current request, if any, so that nothing from it is delivered any more.
+  #stopRequest() {
+    clearTimeout(this.#heartbeatTimer);
+    this.#heartbeatTimer = null;
+    const controller = this.#controller;
+    this.#controller = null;
+    controller?.abort();
+  }
+
+  // §9.2.3 "reestablish the connection": error with CONNECTING, wait, connect again.
+  #reestablish(details) {
+    if (this.#readyState === CLOSED) return;
+    this.#stopRequest();
+    this.#deliver(this.#session.reset());
+    const policy = this.#options.reconnect;
+    this.#failures++;
+    if (policy?.maxAttempts != null && this.#failures > policy.maxAttempts) {
+      this.#fail({ ...details, reason: 'reconnect-limit', cause: details.reason });
+      return;
+    }
+    this.#readyState = CONNECTING;
+    this.dispatchEvent(errorEvent(details));
+    if (this.#readyState !== CONNECTING) return; // closed by an error handler
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null;
+      if (this.#readyState === CONNECTING) this.#connect();
+    }, this.#reconnectDelay(policy));
+  }
+
+  // The standard waits the reconnection time; a policy backs off from it exponentially with
+  // jitter, but never below it.
+  #reconnectDelay(policy) {
+    if (!policy) return this.#reconnectionTime;
+    const factor = policy.factor ?? 2;
+    const maxDelay = policy.maxDelay ?? DEFAULT_MAX_DELAY;
+    const jitter = Math.min(Math.max(policy.jitter ?? 0.5, 0), 1);
+    const backoff = Math.min(maxDelay, this.#reconnectionTime * factor ** (this.#failures - 1));
+    return Math.max(this.#reconnectionTime, backoff * (1 - jitter * Math.random()));
+  }
+
+  // §9.2.3 "fail the connection": CLOSED, error, and no reconnection.
+  #fail(details) {
+    if (this.#readyState === CLOSED) return;
+    this.#stopRequest();
+    clearTimeout(this.#reconnectTimer);
+    this.#readyState = CLOSED;
+    this.#session.dispose();
+    this.dispatchEvent(errorEvent(details));
+  }
+}
+
+for (const [name, value] of Object.entries({ CONNECTING, OPEN, CLOSED })) {
+  const descriptor = { value, enumerable: true, writable: false, configurable: false };
+  Object.defineProperty(WasmEventSource, name, descriptor);
+  Object.defineProperty(WasmEventSource.prototype, name, descriptor);
+}

@@ -1,0 +1,88 @@
+// One parser session in WebAssembly memory and the batch protocol of wasm/binding.cpp: a chunk
+// is copied in once, parsed in one call, and all its records come back at once — a table of
+// five-word records and a UTF-8 arena decoded with one TextDecoder call.
+import { memoryBytes, wasm } from './wasm.js';
+
+export const RECORD_WORDS = 5;
+export const EVENT = 1;
+export const RETRY = 2;
+export const COMMENT = 3;
+export const ID = 4;
+export const ERROR = 5;
+// Flags on the kind word of an EVENT record.
+export const TYPE_SET = 0x100;
+export const ID_SET = 0x200;
+
+// ignoreBOM: a U+FEFF at the start of the arena is data, not a byte order mark.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const encoder = new TextEncoder();
+const EMPTY = { records: new Uint32Array(0), text: '' };
+
+// Sessions dropped without dispose() are freed when collected.
+const registry =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry((handle) => wasm().sse_session_destroy(handle))
+    : null;
+
+export class Session {
+  #handle;
+
+  constructor(maxBufferedBytes = 0) {
+    this.#handle = wasm().sse_session_create(maxBufferedBytes >>> 0);
+    registry?.register(this, this.#handle, this);
+  }
+
+  /** Parses bytes or text; returns the batch of records it produced. */
+  feed(chunk) {
+    const exports = wasm();
+    let size;
+    if (typeof chunk === 'string') {
+      const at = exports.sse_session_input(this.#handle, chunk.length * 3) >>> 0;
+      size = encoder.encodeInto(chunk, memoryBytes().subarray(at, at + chunk.length * 3)).written;
+    } else {
+      size = chunk.byteLength;
+      if (size === 0) return EMPTY;
+      const at = exports.sse_session_input(this.#handle, size) >>> 0;
+      memoryBytes().set(chunk, at);
+    }
+    return this.#batch(exports.sse_session_feed(this.#handle, size));
+  }
+
+  /** Ends the stream (optionally parsing the unterminated line first); returns its records. */
+  reset(consume = false) {
+    return this.#batch(wasm().sse_session_reset(this.#handle, consume ? 1 : 0));
+  }
+
+  setLastEventId(id) {
+    const exports = wasm();
+    const bytes = encoder.encode(id);
+    const at = exports.sse_session_input(this.#handle, bytes.length) >>> 0;
+    memoryBytes().set(bytes, at);
+    exports.sse_session_set_last_event_id(this.#handle, bytes.length);
+  }
+
+  /** The last-event-ID buffer (moves at every `id` line). */
+  idBuffer() {
+    return this.#batch(wasm().sse_session_read_id_buffer(this.#handle)).text;
+  }
+
+  dispose() {
+    if (this.#handle === 0) return;
+    registry?.unregister(this);
+    wasm().sse_session_destroy(this.#handle);
+    this.#handle = 0;
+  }
+
+  // Copies the records out of WebAssembly memory: callbacks may feed this session again.
+  #batch(count) {
+    if (count === 0) return EMPTY;
+    const exports = wasm();
+    const bytes = memoryBytes();
+    const recordsAt = exports.sse_session_records(this.#handle) >>> 0;
+    const records = new Uint32Array(bytes.buffer, recordsAt, count * RECORD_WORDS).slice();
+    const arenaAt = exports.sse_session_arena(this.#handle) >>> 0;
+    const arenaSize = exports.sse_session_arena_size(this.#handle);
+    const text = arenaSize === 0 ? '' : decoder.decode(bytes.subarray(arenaAt, arenaAt + arenaSize));
+    return { records, text };
+  }
+}

@@ -1,0 +1,45 @@
+// Loads the parser's WebAssembly module, embedded in the bundle as base64. Instantiation is
+// synchronous (the module is ~12 KB, far below the browsers' limit for synchronous compiles), so
+// a parser or EventSource can be created before anything has loaded, in windows, workers, Node
+// and bundlers alike, and a CSP needs only 'wasm-unsafe-eval'.
+import wasmBase64 from '#wasm-binary';
+
+let exports_ = null;
+let heapBuffer = null;
+let heap = null;
+
+function decodeBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function instantiate() {
+  const module = new WebAssembly.Module(decodeBase64(wasmBase64));
+  const instance = new WebAssembly.Instance(module, {
+    env: { emscripten_notify_memory_growth() {} },
+    wasi_snapshot_preview1: {
+      proc_exit(code) {
+        throw new Error(`wasm-eventsource: the parser module exited with status ${code}`);
+      },
+    },
+  });
+  instance.exports._initialize();
+  return instance.exports;
+}
+
+/** The module's exports, instantiated on first use. */
+export function wasm() {
+  return (exports_ ??= instantiate());
+}
+
+/** A byte view of the module's memory, renewed when the memory has grown. */
+export function memoryBytes() {
+  const buffer = wasm().memory.buffer;
+  if (buffer !== heapBuffer) {
+    heapBuffer = buffer;
+    heap = new Uint8Array(buffer);
+  }
+  return heap;
+}

@@ -1,0 +1,153 @@
+// The WebAssembly face of sse::Parser: a C ABI built for batches. JS copies each chunk once into
+// the session's input buffer, calls sse_session_feed once, and reads back every record of that
+// chunk at once: a table of fixed-size records plus one UTF-8 arena that JS decodes with a
+// single TextDecoder call. Record offsets and lengths are in UTF-16 code units of the decoded
+// arena, so JS slices strings without scanning.
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sse/parser.hpp"
+
+#define SSE_EXPORT extern "C" __attribute__((used, visibility("default")))
+
+namespace {
+
+// Each record is kRecordWords uint32 words: kind, then kind-specific fields.
+enum RecordKind : std::uint32_t {
+  kEvent = 1,    // kind | type_set << 8 | id_set << 9, arena start, type/data/id lengths
+  kRetry = 2,    // kind, low 32 bits, high 32 bits
+  kComment = 3,  // kind, arena start, length
+  kId = 4,       // kind, arena start, length: a block ended with an id field
+  kError = 5,    // kind, sse::ParseError
+};
+constexpr std::size_t kRecordWords = 5;
+
+// UTF-16 code units of valid UTF-8: every byte that is not a continuation starts a code point,
+// and four-byte sequences need a surrogate pair.
+std::uint32_t utf16_length(std::string_view utf8) {
+  std::uint32_t units = 0;
+  for (const char c : utf8) {
+    const auto byte = static_cast<unsigned char>(c);
+    units += static_cast<std::uint32_t>((byte & 0xC0) != 0x80) + static_cast<std::uint32_t>(byte >= 0xF0);
+  }
+  return units;
+}
+
+class Session final : public sse::EventSink {
+ public:
+  explicit Session(std::size_t max_buffered_bytes)
+      : parser_(*this, sse::ParserOptions{.max_buffered_bytes = max_buffered_bytes}) {}
+
+  std::uint8_t* input(std::size_t size) {
+    if (size > input_capacity_) {
+      input_.reset(new std::uint8_t[size]);  // no zero fill: JS overwrites it
+      input_capacity_ = size;
+    }
+    return input_.get();
+  }
+  std::string_view input_view(std::size_t size) const {
+    return {reinterpret_cast<const char*>(input_.get()), size <= input_capacity_ ? size : 0};
+  }
+
+  void begin_batch() {
+    records_.clear();
+    arena_.clear();
+    arena_units_ = 0;
+  }
+  std::uint32_t record_count() const { return static_cast<std::uint32_t>(records_.size() / kRecordWords); }
+  const std::uint32_t* records() const { return records_.data(); }
+  const std::string& arena() const { return arena_; }
+  sse::Parser& parser() { return parser_; }
+
+  void on_event(const sse::Event& event) override {
+    const std::uint32_t start = arena_units_;
+    const std::uint32_t type_units = event.type_set ? append(event.type) : 0;
+    const std::uint32_t data_units = append(event.data);
+    push(kEvent | (event.type_set ? 1u << 8 : 0u) | (event.id_set ? 1u << 9 : 0u), start, type_units,
+         data_units,
+         append(event.last_event_id));
+  }
+  void on_retry(std::uint64_t milliseconds) override {
+    push(kRetry, static_cast<std::uint32_t>(milliseconds), static_cast<std::uint32_t>(milliseconds >> 32));
+  }
+  void on_comment(std::string_view text) override {
+    const std::uint32_t start = arena_units_;
+    push(kComment, start, append(text));
+  }
+  void on_id(std::string_view id) override {
+    const std::uint32_t start = arena_units_;
+    push(kId, start, append(id));
+  }
+  void on_error(sse::ParseError error, std::string_view) override {
+    push(kError, static_cast<std::uint32_t>(error));
+  }
+
+ private:
+  std::uint32_t append(std::string_view text) {
+    arena_.append(text);
+    const std::uint32_t units = utf16_length(text);
+    arena_units_ += units;
+    return units;
+  }
+  void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0, std::uint32_t d = 0,
+            std::uint32_t e = 0) {
+    records_.insert(records_.end(), {a, b, c, d, e});
+  }
+
+  sse::Parser parser_;
+  std::unique_ptr<std::uint8_t[]> input_;
+  std::size_t input_capacity_ = 0;
+  std::vector<std::uint32_t> records_;
+  std::string arena_;
+  std::uint32_t arena_units_ = 0;
+};
+
+}  // namespace
+
+SSE_EXPORT Session* sse_session_create(std::uint32_t max_buffered_bytes) {
+  return new Session(max_buffered_bytes == 0 ? sse::ParserOptions::kDefaultMaxBufferedBytes
+                                             : max_buffered_bytes);
+}
+SSE_EXPORT void sse_session_destroy(Session* session) { delete session; }
+
+// Where JS copies the next `size` bytes (valid until the next call on this session).
+SSE_EXPORT std::uint8_t* sse_session_input(Session* session, std::uint32_t size) {
+  return session->input(size);
+}
+
+// Parses `size` bytes from the input buffer; returns the number of records.
+SSE_EXPORT std::uint32_t sse_session_feed(Session* session, std::uint32_t size) {
+  session->begin_batch();
+  session->parser().feed(session->input_view(size));
+  return session->record_count();
+}
+
+// Ends the stream; with `consume`, the unterminated line is first parsed as if a LF followed.
+SSE_EXPORT std::uint32_t sse_session_reset(Session* session, std::uint32_t consume) {
+  session->begin_batch();
+  if (consume != 0) session->parser().feed("\n");
+  session->parser().reset();
+  return session->record_count();
+}
+
+// Sets the last event ID (string and buffer) from the first `size` input bytes.
+SSE_EXPORT void sse_session_set_last_event_id(Session* session, std::uint32_t size) {
+  session->parser().set_last_event_id(session->input_view(size));
+}
+
+// The last-event-ID buffer, copied into the arena as the only content of a fresh batch.
+SSE_EXPORT std::uint32_t sse_session_read_id_buffer(Session* session) {
+  session->begin_batch();
+  session->on_comment(session->parser().last_event_id_buffer());
+  return session->record_count();
+}
+
+SSE_EXPORT const std::uint32_t* sse_session_records(Session* session) { return session->records(); }
+SSE_EXPORT const char* sse_session_arena(Session* session) { return session->arena().data(); }
+SSE_EXPORT std::uint32_t sse_session_arena_size(Session* session) {
+  return static_cast<std::uint32_t>(session->arena().size());
+}
