@@ -256,7 +256,7 @@ export class WasmEventSource extends EventTarget {
   #reestablish(details) {
     if (this.#readyState === CLOSED) return;
     this.#stopRequest();
-    this.#deliver(this.#session.reset());
+    this.#session.reset(); // the end of this response: its unterminated event is dropped
     const policy = this.#options.reconnect;
     this.#failures++;
     if (policy?.maxAttempts != null && this.#failures > policy.maxAttempts) {

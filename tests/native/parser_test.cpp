@@ -257,3 +257,25 @@ TEST(Parser, RandomStreamsGiveTheSameTraceForEveryChunking) {
 }
 
 }  // namespace
+
+namespace {
+
+// What the bindings rely on for eventsource-parser compatibility: whether the block itself set
+// the type and the id, and on_id at the end of every block with an id, before its event.
+TEST(Parser, ReportsWhetherTheBlockSetTypeAndIdAndCallsOnIdFirst) {
+  struct : sse::EventSink {
+    std::vector<std::string> calls;
+    void on_event(const sse::Event& e) override {
+      calls.push_back("event " + std::string(e.type) + (e.type_set ? " typed" : "") +
+                      (e.id_set ? " with-id " : " ") + std::string(e.last_event_id));
+    }
+    void on_id(std::string_view id) override { calls.push_back("id " + std::string(id)); }
+  } sink;
+  sse::Parser parser(sink);
+  parser.feed("id: 1\ndata: a\n\nevent: message\ndata: b\n\nid: 2\n\nid: 3\nid\n\ndata: c\n\n");
+  EXPECT_EQ(sink.calls, (std::vector<std::string>{"id 1", "event message with-id 1",
+                                                  "event message typed 1", "id 2", "id ",
+                                                  "event message "}));
+}
+
+}  // namespace
