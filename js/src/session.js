@@ -26,6 +26,7 @@ const registry =
 
 export class Session {
   #handle;
+  #highSurrogate = ''; // a string chunk that ended inside a surrogate pair keeps its first half
 
   constructor(maxBufferedBytes = 0) {
     this.#handle = wasm().sse_session_create(maxBufferedBytes >>> 0);
@@ -37,8 +38,12 @@ export class Session {
     const exports = wasm();
     let size;
     if (typeof chunk === 'string') {
-      const at = exports.sse_session_input(this.#handle, chunk.length * 3) >>> 0;
-      size = encoder.encodeInto(chunk, memoryBytes().subarray(at, at + chunk.length * 3)).written;
+      let text = this.#highSurrogate + chunk;
+      const last = text.charCodeAt(text.length - 1);
+      this.#highSurrogate = last >= 0xd800 && last <= 0xdbff ? text[text.length - 1] : '';
+      if (this.#highSurrogate) text = text.slice(0, -1);
+      const at = exports.sse_session_input(this.#handle, text.length * 3) >>> 0;
+      size = encoder.encodeInto(text, memoryBytes().subarray(at, at + text.length * 3)).written;
     } else {
       size = chunk.byteLength;
       if (size === 0) return EMPTY;
@@ -50,6 +55,7 @@ export class Session {
 
   /** Ends the stream (optionally parsing the unterminated line first); returns its records. */
   reset(consume = false) {
+    this.#highSurrogate = '';
     return this.#batch(wasm().sse_session_reset(this.#handle, consume ? 1 : 0));
   }
 
