@@ -74,7 +74,7 @@ export interface WasmEventSourceInit extends EventSourceInit {
 export interface EventSourceErrorEvent extends Event {
   readonly reason?:
     | 'network' | 'end-of-stream' | 'http-status' | 'mime-type' | 'scheme' | 'aborted'
-    | 'heartbeat-timeout' | 'buffer-limit' | 'reconnect-limit';
+    | 'heartbeat-timeout' | 'buffer-limit' | 'reconnect-limit' | 'cors' | 'wasm';
   readonly status?: number;
   readonly contentType?: string | null;
   readonly error?: unknown;

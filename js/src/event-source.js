@@ -12,6 +12,26 @@ const FETCHED_SCHEMES = new Set(['http:', 'https:', 'data:']);
 
 const utf8 = new TextEncoder();
 
+// window.stop() aborts the page's fetches, and Chromium fails an EventSource it stops. A fetch
+// body read then rejects with a plain network error, indistinguishable from a dropped
+// connection, so the polyfill counts the calls (window.stop itself still runs unchanged).
+let windowStopCount = 0;
+let windowStopWatched = false;
+function windowStops() {
+  if (!windowStopWatched) {
+    windowStopWatched = true;
+    const { window } = globalThis;
+    if (window && typeof window.stop === 'function') {
+      const stop = window.stop;
+      window.stop = function () {
+        windowStopCount++;
+        return stop.apply(this, arguments);
+      };
+    }
+  }
+  return windowStopCount;
+}
+
 function baseUrl() {
   const g = globalThis;
   if (g.document && typeof g.document.baseURI === 'string') return g.document.baseURI;
@@ -41,6 +61,7 @@ function errorEvent(details) {
 
 export class WasmEventSource extends EventTarget {
   #url;
+  #requestUrl; // where the next request goes: the final URL of the last redirected one
   #withCredentials;
   #readyState = CONNECTING;
   #options;
@@ -69,14 +90,11 @@ export class WasmEventSource extends EventTarget {
       throw new DOMException(`Failed to construct 'EventSource': The URL '${url}' is invalid.`, 'SyntaxError');
     }
     this.#url = parsed.href;
+    this.#requestUrl = parsed.href;
     this.#withCredentials = Boolean(init.withCredentials);
     this.#options = init;
     this.#fetch = init.fetch ?? globalThis.fetch.bind(globalThis);
-    this.#session = new Session(init.maxEventBytes ?? 0);
-    if (init.lastEventId != null && String(init.lastEventId) !== '') {
-      this.#lastEventId = String(init.lastEventId);
-      this.#session.setLastEventId(this.#lastEventId);
-    }
+    if (init.lastEventId != null) this.#lastEventId = String(init.lastEventId);
     const { signal } = init;
     if (signal) {
       if (signal.aborted) {
@@ -133,9 +151,18 @@ export class WasmEventSource extends EventTarget {
 
     if (!current()) return;
     // Chromium fetches http(s) and data: URLs and fails any other scheme.
-    if (!FETCHED_SCHEMES.has(new URL(this.#url).protocol)) {
+    if (!FETCHED_SCHEMES.has(new URL(this.#requestUrl).protocol)) {
       this.#fail({ reason: 'scheme' });
       return;
+    }
+    if (!this.#session) {
+      try {
+        this.#session = new Session(this.#options.maxEventBytes ?? 0);
+        if (this.#lastEventId !== '') this.#session.setLastEventId(this.#lastEventId);
+      } catch (error) {
+        this.#fail({ reason: 'wasm', error }); // e.g. a CSP without 'wasm-unsafe-eval'
+        return;
+      }
     }
     const headers = { Accept: 'text/event-stream' };
     try {
@@ -149,9 +176,10 @@ export class WasmEventSource extends EventTarget {
     if (this.#lastEventId !== '') headers['Last-Event-ID'] = utf8ByteString(this.#lastEventId);
 
     this.#armHeartbeat();
+    const stops = windowStops();
     let response;
     try {
-      response = await this.#fetch(this.#url, {
+      response = await this.#fetch(this.#requestUrl, {
         method: this.#options.method ?? 'GET',
         headers,
         body: this.#options.body,
@@ -163,9 +191,13 @@ export class WasmEventSource extends EventTarget {
       });
     } catch (error) {
       if (!current()) return;
-      // Aborted by something other than close() (window.stop(), the page going away): fail.
-      if (error?.name === 'AbortError') this.#fail({ reason: 'aborted', error });
-      else this.#reestablish({ reason: 'network', error });
+      if (error?.name === 'AbortError' || windowStops() !== stops) {
+        this.#fail({ reason: 'aborted', error }); // window.stop(), the page going away
+      } else if (await this.#refusedByCors()) {
+        if (current()) this.#fail({ reason: 'cors', error });
+      } else if (current()) {
+        this.#reestablish({ reason: 'network', error });
+      }
       return;
     }
     if (!current()) {
@@ -184,7 +216,8 @@ export class WasmEventSource extends EventTarget {
       return;
     }
 
-    this.#origin = new URL(response.url || this.#url).origin;
+    if (response.url) this.#requestUrl = response.url; // reconnections reuse the redirected request
+    this.#origin = new URL(this.#requestUrl).origin;
     this.#readyState = OPEN;
     this.dispatchEvent(new Event('open'));
     if (!current()) return;
@@ -207,8 +240,29 @@ export class WasmEventSource extends EventTarget {
       }
     } catch (error) {
       if (!current()) return;
-      if (error?.name === 'AbortError') this.#fail({ reason: 'aborted', error });
+      // Chromium rejects the body read after window.stop() with a plain network error.
+      if (error?.name === 'AbortError' || windowStops() !== stops) this.#fail({ reason: 'aborted', error });
       else this.#reestablish({ reason: 'network', error, status: 200, contentType });
+    }
+  }
+
+  // fetch() rejects a CORS refusal and an unreachable server alike; Chromium fails the
+  // connection on the first and reconnects after the second. A no-cors HEAD request tells them
+  // apart: it reaches a server that is up. Only cross-origin requests in a browser can be refused.
+  async #refusedByCors() {
+    const here = globalThis.location?.origin;
+    const target = new URL(this.#requestUrl);
+    if (!here || !globalThis.document || target.origin === here || target.protocol === 'data:') return false;
+    try {
+      const probe = await this.#fetch(target.href, {
+        method: 'HEAD',
+        mode: 'no-cors',
+        cache: 'no-store',
+        credentials: this.#withCredentials ? 'include' : 'same-origin',
+      });
+      return probe.type === 'opaque' || probe.ok;
+    } catch {
+      return false;
     }
   }
 
@@ -256,7 +310,7 @@ export class WasmEventSource extends EventTarget {
   #reestablish(details) {
     if (this.#readyState === CLOSED) return;
     this.#stopRequest();
-    this.#session.reset(); // the end of this response: its unterminated event is dropped
+    this.#session?.reset(); // the end of this response: its unterminated event is dropped
     const policy = this.#options.reconnect;
     this.#failures++;
     if (policy?.maxAttempts != null && this.#failures > policy.maxAttempts) {
@@ -289,7 +343,7 @@ export class WasmEventSource extends EventTarget {
     this.#stopRequest();
     clearTimeout(this.#reconnectTimer);
     this.#readyState = CLOSED;
-    this.#session.dispose();
+    this.#session?.dispose();
     this.dispatchEvent(errorEvent(details));
   }
 }
