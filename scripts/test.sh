@@ -21,6 +21,8 @@ build_and_test build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSE_SANITIZE=O
 
 echo "== WebAssembly build and JS bundles"
 node scripts/build.mjs
+echo "== types: index.d.ts against tests/types/usage.ts"
+npx --no-install tsc -p tests/types/tsconfig.json
 echo "== JS tests in Node"
 node --test --test-concurrency=2 tests/js/
 if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
