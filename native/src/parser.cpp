@@ -12,6 +12,14 @@
 #include <cstring>
 #include <limits>
 
+#if defined(__x86_64__) || defined(_M_X64)
+#define SSE_SCAN_X86 1
+#include <immintrin.h>
+#elif defined(__wasm_simd128__)
+#define SSE_SCAN_WASM 1
+#include <wasm_simd128.h>
+#endif
+
 namespace sse {
 namespace {
 
@@ -33,9 +41,12 @@ std::uint64_t load_word(const char* p) {
 // callers use since they only test for "any").
 std::uint64_t has_zero_byte(std::uint64_t word) { return (word - kOnes) & ~word & kHighBits; }
 
-// The first CR or LF in [p, end), or end. Eight bytes at a time: this is the hot loop of a
-// long line, and the standard scalar reference the SIMD scanners will be checked against.
-const char* find_line_end(const char* p, const char* end) {
+// Line-end scanning: the first CR or LF in [p, end), or end. The scalar kernel is the
+// reference; the SIMD kernels must return the same pointer for every input (tests compare them
+// on the corpus and on random bytes). One is chosen once, at start-up, for the machine.
+
+// Eight bytes at a time, portable.
+const char* find_line_end_scalar(const char* p, const char* end) {
   while (end - p >= 8) {
     const std::uint64_t word = load_word(p);
     if (has_zero_byte(word ^ (kOnes * '\n')) | has_zero_byte(word ^ (kOnes * '\r'))) break;
@@ -46,6 +57,66 @@ const char* find_line_end(const char* p, const char* end) {
   }
   return end;
 }
+
+#if defined(SSE_SCAN_X86)
+const char* find_line_end_sse2(const char* p, const char* end) {
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  for (; end - p >= 16; p += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, lf), _mm_cmpeq_epi8(bytes, cr)));
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+  }
+  return find_line_end_scalar(p, end);
+}
+
+__attribute__((target("avx2"))) const char* find_line_end_avx2(const char* p, const char* end) {
+  const __m256i lf = _mm256_set1_epi8('\n');
+  const __m256i cr = _mm256_set1_epi8('\r');
+  for (; end - p >= 32; p += 32) {
+    const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const auto mask = static_cast<unsigned>(
+        _mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(bytes, lf), _mm256_cmpeq_epi8(bytes, cr))));
+    if (mask != 0) return p + __builtin_ctz(mask);
+  }
+  return find_line_end_sse2(p, end);
+}
+#endif
+
+#if defined(SSE_SCAN_WASM)
+const char* find_line_end_simd128(const char* p, const char* end) {
+  const v128_t lf = wasm_i8x16_splat('\n');
+  const v128_t cr = wasm_i8x16_splat('\r');
+  for (; end - p >= 16; p += 16) {
+    const v128_t bytes = wasm_v128_load(p);
+    const auto mask = static_cast<unsigned>(wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(bytes, lf), wasm_i8x16_eq(bytes, cr))));
+    if (mask != 0) return p + __builtin_ctz(mask);
+  }
+  return find_line_end_scalar(p, end);
+}
+#endif
+
+using LineEndScanner = const char* (*)(const char*, const char*);
+
+LineEndScanner scanner_for(scan::Kernel kernel) {
+  switch (kernel) {
+#if defined(SSE_SCAN_X86)
+    case scan::Kernel::sse2: return find_line_end_sse2;
+    case scan::Kernel::avx2: return find_line_end_avx2;
+#endif
+#if defined(SSE_SCAN_WASM)
+    case scan::Kernel::simd128: return find_line_end_simd128;
+#endif
+    default: return find_line_end_scalar;
+  }
+}
+
+LineEndScanner& current_scanner() {
+  static LineEndScanner scanner = scanner_for(scan::best_kernel());
+  return scanner;
+}
+
+const char* find_line_end(const char* p, const char* end) { return current_scanner()(p, end); }
 
 std::string_view without_one_leading_space(std::string_view value) {
   if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
@@ -97,6 +168,35 @@ bool is_ascii_digits(std::string_view value) {
 }
 
 }  // namespace
+
+namespace scan {
+
+std::vector<Kernel> available_kernels() {
+  std::vector<Kernel> kernels{Kernel::scalar};
+#if defined(SSE_SCAN_X86)
+  kernels.push_back(Kernel::sse2);
+  if (__builtin_cpu_supports("avx2")) kernels.push_back(Kernel::avx2);
+#endif
+#if defined(SSE_SCAN_WASM)
+  kernels.push_back(Kernel::simd128);
+#endif
+  return kernels;
+}
+
+Kernel best_kernel() { return available_kernels().back(); }
+
+Kernel use_kernel(Kernel kernel) {
+  const auto kernels = available_kernels();
+  if (std::find(kernels.begin(), kernels.end(), kernel) == kernels.end()) kernel = Kernel::scalar;
+  current_scanner() = scanner_for(kernel);
+  return kernel;
+}
+
+const char* find_line_end(Kernel kernel, const char* begin, const char* end) {
+  return scanner_for(kernel)(begin, end);
+}
+
+}  // namespace scan
 
 namespace utf8 {
 

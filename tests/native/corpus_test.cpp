@@ -94,6 +94,19 @@ TEST_P(Corpus, RandomChunkings) {
   }
 }
 
+// Every line-end scanning kernel against the expected traces (the corpus's long lines reach
+// the vector loops; the short ones their tails).
+TEST_P(Corpus, EveryScanKernel) {
+  for (const auto kernel : sse::scan::available_kernels()) {
+    ASSERT_EQ(sse::scan::use_kernel(kernel), kernel);
+    EXPECT_EQ(corpus::run(test_case(), {}), test_case().expected)
+        << test_case().id << " kernel " << static_cast<int>(kernel);
+    EXPECT_EQ(corpus::run_in_chunks_of(test_case(), 7), test_case().expected)
+        << test_case().id << " kernel " << static_cast<int>(kernel);
+  }
+  sse::scan::use_kernel(sse::scan::best_kernel());
+}
+
 std::string case_name(const ::testing::TestParamInfo<std::size_t>& info) {
   std::string name = all_cases()[info.param].id;
   for (char& c : name) {

@@ -279,3 +279,40 @@ TEST(Parser, ReportsWhetherTheBlockSetTypeAndIdAndCallsOnIdFirst) {
 }
 
 }  // namespace
+
+namespace {
+
+// The SIMD kernels must find exactly what the scalar reference finds, at every alignment and
+// length, with line ends anywhere (including in the last, partial vector).
+TEST(ScanKernels, AgreeWithTheScalarReferenceOnRandomBytes) {
+  const auto kernels = sse::scan::available_kernels();
+  std::mt19937 random(11);
+  const std::string alphabet = std::string("abc:\x80\xff\x0b\x0c\x0e ") + '\0';
+  for (int round = 0; round < 20000; ++round) {
+    std::string bytes(random() % 200, 'x');
+    for (char& c : bytes) c = alphabet[random() % alphabet.size()];
+    const int line_ends = static_cast<int>(random() % 3);
+    for (int k = 0; k < line_ends && !bytes.empty(); ++k) bytes[random() % bytes.size()] = random() % 2 ? '\n' : '\r';
+    const std::size_t from = bytes.empty() ? 0 : random() % (bytes.size() + 1);
+    const char* begin = bytes.data() + from;
+    const char* end = bytes.data() + bytes.size();
+    const char* expected = sse::scan::find_line_end(sse::scan::Kernel::scalar, begin, end);
+    for (const auto kernel : kernels) {
+      ASSERT_EQ(sse::scan::find_line_end(kernel, begin, end), expected)
+          << "kernel " << static_cast<int>(kernel) << " round " << round;
+    }
+  }
+}
+
+TEST(ScanKernels, TheBestIsAvailableAndUnavailableOnesFallBackToScalar) {
+  const auto kernels = sse::scan::available_kernels();
+  EXPECT_EQ(kernels.front(), sse::scan::Kernel::scalar);
+  EXPECT_EQ(sse::scan::best_kernel(), kernels.back());
+#if defined(__x86_64__)
+  EXPECT_NE(std::find(kernels.begin(), kernels.end(), sse::scan::Kernel::sse2), kernels.end());
+  EXPECT_EQ(sse::scan::use_kernel(sse::scan::Kernel::simd128), sse::scan::Kernel::scalar);
+#endif
+  sse::scan::use_kernel(sse::scan::best_kernel());
+}
+
+}  // namespace

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sse {
 
@@ -112,6 +113,20 @@ class Parser {
   bool id_in_block_ = false;      // the block set id_buffer_: last_event_id_ follows at its end
   ParseError error_ = ParseError::none;
 };
+
+// Line-end scanning kernels. The parser uses the best one for the machine, chosen once; the
+// scalar kernel is the reference the others are tested against.
+namespace scan {
+enum class Kernel : std::uint8_t { scalar, sse2, avx2, simd128 };
+// The kernels this build and CPU can run, scalar first and best last.
+[[nodiscard]] std::vector<Kernel> available_kernels();
+[[nodiscard]] Kernel best_kernel();
+// Makes every parser use `kernel` (for tests and benchmarks; not thread-safe). Returns the
+// kernel in use: scalar when `kernel` is not available.
+Kernel use_kernel(Kernel kernel);
+// The first CR or LF in [begin, end) found by `kernel`, or end.
+[[nodiscard]] const char* find_line_end(Kernel kernel, const char* begin, const char* end);
+}  // namespace scan
 
 // UTF-8 per the WHATWG Encoding standard: exposed for the tools and tests that share the rules.
 namespace utf8 {
