@@ -288,18 +288,15 @@ void Parser::split_lines(const char* p, const char* end) {
   while (p != end) {
     const char* line_end = find_line_end(p, end);
     const auto length = static_cast<std::size_t>(line_end - p);
-    if (!within_limit(line_.size() + length)) return;
+    if (!within_limit(carried_bytes_ + length)) return;
     if (line_end == end) {  // unterminated: keep it for the next chunk
       carry_partial_line(p, length);
       return;
     }
-    if (line_.empty()) {
+    if (carried_bytes_ == 0) {
       process_line(std::string_view(p, length));  // whole line in this chunk: no copy
     } else {
-      line_.append(p, length);
-      process_line(line_);
-      line_.clear();
-      release_if_large(line_);
+      finish_carried_line(p, length);
     }
     if (error_ != ParseError::none) return;
     p = line_end + 1;
@@ -313,24 +310,78 @@ void Parser::split_lines(const char* p, const char* end) {
   }
 }
 
-// Grows line_ geometrically but never past the limit, so a huge line costs at most the limit.
+// Keeps the start of a line for the next chunk. Once a carried line shows itself to be a `data`
+// field, its value goes straight into the data buffer: a long data line is copied once, not
+// into line_ and then again into data_.
 void Parser::carry_partial_line(const char* p, std::size_t length) {
-  const std::size_t needed = line_.size() + length;
-  if (needed > line_.capacity()) {
-    line_.reserve(std::max(needed, std::min(2 * line_.capacity(), options_.max_buffered_bytes)));
+  carried_bytes_ += length;
+  if (streaming_value_) {
+    append_bounded(data_, p, length);
+    return;
   }
-  line_.append(p, length);
+  append_bounded(line_, p, length);
+  constexpr std::string_view kDataField = "data:";
+  // Six bytes tell whether the value starts with the one space to remove.
+  if (line_.size() > kDataField.size() && std::string_view(line_).starts_with(kDataField)) {
+    value_start_ = data_.size();
+    const std::size_t skip = kDataField.size() + (line_[kDataField.size()] == ' ' ? 1 : 0);
+    append_bounded(data_, line_.data() + skip, line_.size() - skip);
+    line_.clear();
+    streaming_value_ = true;
+  }
 }
 
+void Parser::finish_carried_line(const char* p, std::size_t length) {
+  carried_bytes_ = 0;
+  if (!streaming_value_) {
+    line_.append(p, length);
+    process_line(line_);
+    line_.clear();
+    release_if_large(line_);
+    return;
+  }
+  data_.append(p, length);
+  streaming_value_ = false;
+  // The value was appended raw: decode it in place if it holds invalid UTF-8.
+  const std::string_view value = std::string_view(data_).substr(value_start_);
+  if (!utf8::is_valid(value)) {
+    scratch_.clear();
+    utf8::append_with_replacement(scratch_, value);
+    data_.resize(value_start_);
+    data_.append(scratch_);
+  }
+  data_.push_back('\n');
+}
+
+// Grows a buffer geometrically but never past the limit, so a huge line costs at most the limit.
+void Parser::append_bounded(std::string& buffer, const char* p, std::size_t length) {
+  const std::size_t needed = buffer.size() + length;
+  if (needed > buffer.capacity()) {
+    buffer.reserve(std::max(needed, std::min(2 * buffer.capacity(), options_.max_buffered_bytes)));
+  }
+  buffer.append(p, length);
+}
+
+// The limit counts the decoded data of earlier lines plus the raw bytes of the current line,
+// whether that line waits in line_ or streams into data_.
 bool Parser::within_limit(std::size_t line_bytes) {
-  if (data_.size() + line_bytes <= options_.max_buffered_bytes) return true;
+  const std::size_t earlier_data = streaming_value_ ? value_start_ : data_.size();
+  if (earlier_data + line_bytes <= options_.max_buffered_bytes) return true;
   fail(ParseError::buffer_limit);
   return false;
 }
 
+void Parser::discard_pending() {
+  std::string().swap(line_);
+  carried_bytes_ = 0;
+  streaming_value_ = false;
+  data_.clear();
+  type_.clear();
+}
+
 void Parser::fail(ParseError error) {
   error_ = error;
-  std::string().swap(line_);
+  discard_pending();
   std::string().swap(data_);
   std::string().swap(type_);
   std::string message = "event-stream line or event exceeds the limit of " +
@@ -408,9 +459,11 @@ void Parser::dispatch_event() {
                       last_event_id_, type_set, id_set};
     sink_.on_event(event);
   }
+  // A buffer that grew for a large event is kept while events stay large, and released once
+  // they no longer need a quarter of it.
+  if (data_.capacity() > kRetainedCapacity && data_.size() < data_.capacity() / 4) std::string().swap(data_);
   data_.clear();
   type_.clear();
-  release_if_large(data_);
 }
 
 std::string_view Parser::decoded(std::string_view raw) {
@@ -421,9 +474,7 @@ std::string_view Parser::decoded(std::string_view raw) {
 }
 
 void Parser::reset() {
-  std::string().swap(line_);
-  data_.clear();
-  type_.clear();
+  discard_pending();
   release_if_large(data_);
   if (id_in_block_) {
     id_buffer_ = last_event_id_;

@@ -87,6 +87,9 @@ class Parser {
   void consume_bom(const char*& p, const char* end);
   void split_lines(const char* p, const char* end);
   void carry_partial_line(const char* p, std::size_t length);
+  void finish_carried_line(const char* p, std::size_t length);
+  void append_bounded(std::string& buffer, const char* p, std::size_t length);
+  void discard_pending();
   void process_line(std::string_view line);
   void process_field(std::string_view name, std::string_view value);
   void set_retry(std::string_view value);
@@ -100,6 +103,9 @@ class Parser {
   ParserOptions options_;
 
   std::string line_;  // an unterminated line carried over from earlier chunks
+  std::size_t carried_bytes_ = 0;  // raw bytes of that line so far (in line_ or streamed)
+  std::size_t value_start_ = 0;    // where the streamed data value starts in data_
+  bool streaming_value_ = false;   // the carried line is a `data` field streaming into data_
   std::string data_;  // the data buffer
   std::string type_;  // the event type buffer
   std::string id_buffer_;
