@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
+import { embedWasm } from './embed-wasm.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmBuild = join(root, 'build', 'wasm');
 const run = (command, args) =>
@@ -22,21 +24,10 @@ run('emcmake', ['cmake', '-S', '.', '-B', wasmBuild, '-DCMAKE_BUILD_TYPE=MinSize
 run('cmake', ['--build', wasmBuild, '-j', '2']);
 const wasm = readFileSync(join(wasmBuild, 'sse-parser.wasm'));
 
-const embedWasm = {
-  name: 'embed-wasm',
-  setup(build) {
-    build.onResolve({ filter: /^#wasm-binary$/ }, () => ({ path: 'wasm-binary', namespace: 'embed-wasm' }));
-    build.onLoad({ filter: /.*/, namespace: 'embed-wasm' }, () => ({
-      contents: `export default ${JSON.stringify(wasm.toString('base64'))};`,
-      loader: 'js',
-    }));
-  },
-};
-
 const common = {
   bundle: true,
   target: 'es2022',
-  plugins: [embedWasm],
+  plugins: [embedWasm(wasm)],
   logLevel: 'warning',
   legalComments: 'none',
 };

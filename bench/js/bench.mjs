@@ -1,0 +1,168 @@
+// `npm run bench`: this package's createParser against eventsource-parser 4, and the EventSource
+// pipelines (this package's, the npm `eventsource` package's) in one Node process on the same
+// bytes, end to end: bytes in, JS event objects with string data out. Also the WebAssembly core
+// alone (bytes in, record offsets out) to show where the time goes. Prints medians of several
+// runs and the ratios. Results: bench/RESULTS.md.
+//
+//   node bench/js/bench.mjs [--runs 7] [--only llm_tokens,tiny]
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
+import { createParser as createReferenceParser } from 'eventsource-parser';
+import { EventSource as NpmEventSource } from 'eventsource';
+
+import { embedWasm } from '../../scripts/embed-wasm.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '7' }, only: { type: 'string' } } });
+const RUNS = Number(args.runs);
+
+const { createParser, EventSource } = await import(pathToFileURL(join(root, 'dist', 'index.mjs')).href);
+// The batch session alone, bundled from the sources the same way dist/ is.
+const sessionBundle = await esbuild.build({
+  stdin: { contents: "export { Session } from './js/src/session.js';", resolveDir: root, loader: 'js' },
+  bundle: true,
+  format: 'esm',
+  write: false,
+  plugins: [embedWasm(readFileSync(join(root, 'build', 'wasm', 'sse-parser.wasm')))],
+});
+const { Session } = await import(`data:text/javascript;base64,${Buffer.from(sessionBundle.outputFiles[0].contents).toString('base64')}`);
+
+// Workloads: the same shapes as bench/native (smaller: JS parsers are slower).
+const TARGET = 4 << 20;
+function repeatTo(unit) {
+  return unit.repeat(Math.ceil(TARGET / unit.length));
+}
+function llmStream() {
+  const tokens = ['Hello', ' wor', 'ld', ' café', ' 日本', ' naïve', ' 😀', ' the'];
+  let out = '';
+  for (let i = 0; out.length < TARGET; i++) {
+    out +=
+      `event: completion.delta\nid: ${1000000 + i}\ndata: {"id":"chatcmpl-8x1Yb2","object":"chat.completion.chunk",` +
+      `"created":1700000000,"choices":[{"index":0,"delta":{"content":"${tokens[i % 8]}"},"finish_reason":null}]}\n\n`;
+  }
+  return out;
+}
+const encoder = new TextEncoder();
+const workloads = {
+  tiny: repeatTo('data: x\n\n'),
+  llm_tokens: llmStream(),
+  multi_line_100: repeatTo('data: line of a long multi-line event\n'.repeat(100) + '\n'),
+  line_8MiB: `data: ${'x'.repeat(8 << 20)}\n\n`,
+};
+const CHUNKS = [65536, 1024, 16];
+
+function chunked(bytes, size) {
+  const chunks = [];
+  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+  return chunks;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function time(run) {
+  run(); // warm-up
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    run();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+async function timeAsync(run) {
+  await run();
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await run();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+// Each contender: bytes in (the chunks), event objects with string data out; returns the count.
+const parsers = {
+  'wasm-eventsource createParser': (chunks) => {
+    let events = 0;
+    let bytes = 0;
+    const parser = createParser({ onEvent: (event) => { events++; bytes += event.data.length; } });
+    for (const chunk of chunks) parser.feed(chunk);
+    parser.dispose();
+    return events + bytes * 0;
+  },
+  'eventsource-parser 4': (chunks) => {
+    let events = 0;
+    let bytes = 0;
+    const decoder = new TextDecoder();
+    const parser = createReferenceParser({ onEvent: (event) => { events++; bytes += event.data.length; } });
+    for (const chunk of chunks) parser.feed(decoder.decode(chunk, { stream: true }));
+    return events + bytes * 0;
+  },
+  'WASM core only (no strings)': (chunks) => {
+    let records = 0;
+    const session = new Session();
+    for (const chunk of chunks) records += session.feed(chunk).records.length;
+    session.dispose();
+    return records;
+  },
+};
+
+// A whole EventSource fed by a fetch() whose body yields the chunks.
+function fakeFetch(chunks) {
+  return async () => {
+    let i = 0;
+    const body = new ReadableStream({
+      pull(controller) {
+        if (i < chunks.length) controller.enqueue(chunks[i++]);
+        else controller.close();
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  };
+}
+async function runEventSource(Impl, chunks) {
+  let events = 0;
+  await new Promise((resolve) => {
+    const source = new Impl('http://127.0.0.1:1/bench', { fetch: fakeFetch(chunks) });
+    source.onmessage = () => events++;
+    source.onerror = () => {
+      source.close(); // end of body: done
+      resolve();
+    };
+  });
+  return events;
+}
+const eventSources = {
+  'wasm-eventsource EventSource': (chunks) => runEventSource(EventSource, chunks),
+  'npm eventsource EventSource': (chunks) => runEventSource(NpmEventSource, chunks),
+};
+
+const only = args.only?.split(',');
+console.log(`Node ${process.version}, ${RUNS} runs each, median ms (MB/s); ratio = eventsource-parser time / ours\n`);
+for (const [name, text] of Object.entries(workloads)) {
+  if (only && !only.includes(name)) continue;
+  const bytes = encoder.encode(text);
+  const mb = bytes.length / 1e6;
+  for (const size of CHUNKS) {
+    const chunks = chunked(bytes, size);
+    const row = {};
+    for (const [contender, run] of Object.entries(parsers)) row[contender] = time(() => run(chunks));
+    for (const [contender, run] of Object.entries(eventSources)) {
+      if (size < 1024 && name === 'line_8MiB') continue; // 500 000 stream reads say nothing new
+      row[contender] = await timeAsync(() => run(chunks));
+    }
+    const line = Object.entries(row)
+      .map(([contender, ms]) => `${contender}: ${ms.toFixed(1)} ms (${(mb / (ms / 1000)).toFixed(0)} MB/s)`)
+      .join('; ');
+    const ratio = row['eventsource-parser 4'] / row['wasm-eventsource createParser'];
+    const esRatio = row['npm eventsource EventSource'] / row['wasm-eventsource EventSource'];
+    console.log(
+      `${name} @ ${size} B: ${line}\n  createParser vs eventsource-parser: ×${ratio.toFixed(2)}` +
+        (Number.isFinite(esRatio) ? `; EventSource vs npm eventsource: ×${esRatio.toFixed(2)}` : ''),
+    );
+  }
+}
