@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, builds, and runs every test: the native suite in a
 # release build and again under AddressSanitizer + UndefinedBehaviorSanitizer, then the
-# WebAssembly build with the JS suites in Node and in headless Chromium.
+# WebAssembly build with the JS suites in Node and in headless Chromium, and the harness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -29,3 +29,5 @@ if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
   echo "== browser tests in headless Chromium"
   node --test --test-concurrency=1 tests/browser/
 fi
+echo "== harness: scenario server, conformance against Chromium's own EventSource, endpoint checker"
+node --test --test-concurrency=1 tests/harness/

@@ -248,19 +248,19 @@ export class WasmEventSource extends EventTarget {
 
   // fetch() rejects a CORS refusal and an unreachable server alike; Chromium fails the
   // connection on the first and reconnects after the second. A no-cors HEAD request tells them
-  // apart: it reaches a server that is up. Only cross-origin requests in a browser can be refused.
+  // apart: it follows redirects like the request did, and an opaque answer means the final
+  // server is up and cross-origin, so CORS is what refused.
   async #refusedByCors() {
-    const here = globalThis.location?.origin;
-    const target = new URL(this.#requestUrl);
-    if (!here || !globalThis.document || target.origin === here || target.protocol === 'data:') return false;
+    if (!globalThis.location?.origin) return false; // Node: no CORS
+    if (new URL(this.#requestUrl).protocol === 'data:') return false;
     try {
-      const probe = await this.#fetch(target.href, {
+      const probe = await this.#fetch(this.#requestUrl, {
         method: 'HEAD',
         mode: 'no-cors',
         cache: 'no-store',
         credentials: this.#withCredentials ? 'include' : 'same-origin',
       });
-      return probe.type === 'opaque' || probe.ok;
+      return probe.type === 'opaque';
     } catch {
       return false;
     }

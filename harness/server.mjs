@@ -1,0 +1,670 @@
+#!/usr/bin/env node
+// The scenario server (harness/README.md, "Scenario format"): two HTTP listeners on 127.0.0.1 —
+// origins A and B — that answer the 1st, 2nd, … request of each scenario with the scripted
+// responses, separately for each run token, and record every request.
+//
+//   import { loadScenarios, startScenarioServer } from './server.mjs';
+//   const scenarios = await loadScenarios('harness/scenarios');      // Map name → scenario
+//   const server = await startScenarioServer({ scenarios, staticDir }); // staticDir optional
+//   server.streamUrl('basic', 'native-1', 'A')  // → http://127.0.0.1:<portA>/s/native-1/basic
+//   server.requests('basic', 'native-1')        // [{ method, origin, path, subpath, headers, cookies, time }]
+//   server.addScenario(name, scenario)          // validated like a file
+//   server.endRun(run)                          // ends the run's stalled/hanging responses
+//   await server.close()
+//
+// URLs: /s/<run>/<name>[<redirect path>] is the scenario `name` for run `run`; a redirect's path
+// is appended to the scenario's URL so that it reaches the same scenario and run.
+// /__harness/cookie?value=<cookie> answers with Set-Cookie: <cookie>; Path=/ (used to set the
+// client's cookie for origin B). Anything else: a route added with server.route(), else a file
+// of staticDir (GET/HEAD), else 404.
+//
+// Counting: GET (and any other method but OPTIONS and HEAD) requests take the next response.
+// OPTIONS (CORS preflight) is answered from the response that comes next, without taking it:
+// 204 with its CORS headers plus Access-Control-Allow-Headers: last-event-id. HEAD (e.g. a
+// polyfill's no-cors reachability probe) takes no response either: it gets the status and
+// headers (a redirect included) of the response the last request to the same origin and path
+// got, or of the next response if there was none; no body.
+//
+// CLI: node harness/server.mjs <scenario dir|file> [--port N] [--port2 N] [--run TOKEN]
+
+import http from 'node:http';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HOST = '127.0.0.1';
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const END_MODES = new Set(['close', 'hang', 'reset', 'stall']);
+const CORS_MODES = [false, true, 'credentials', '*'];
+const CLOSE_RULES = ['afterEvents', 'afterMs', 'onOpen', 'onError', 'immediately'];
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios: loading and validation
+
+class ScenarioError extends Error {}
+
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isInt = (value, min = 0) => Number.isInteger(value) && value >= min;
+
+function checkKeys(object, allowed, where) {
+  for (const key of Object.keys(object)) {
+    if (!allowed.includes(key)) {
+      throw new ScenarioError(`${where}: unknown key "${key}" (expected one of: ${allowed.join(', ')})`);
+    }
+  }
+}
+
+function validateChunk(chunk, where) {
+  if (typeof chunk === 'string') return;
+  if (!isObject(chunk)) throw new ScenarioError(`${where}: a chunk is a string, {hex}, {repeat, times} or {delay}`);
+  if ('hex' in chunk) {
+    checkKeys(chunk, ['hex'], where);
+    const hex = typeof chunk.hex === 'string' ? chunk.hex.replace(/\s+/g, '') : null;
+    if (hex === null || !/^([0-9a-fA-F]{2})*$/.test(hex)) throw new ScenarioError(`${where}: "hex" must be pairs of hex digits`);
+  } else if ('repeat' in chunk) {
+    checkKeys(chunk, ['repeat', 'times'], where);
+    if (typeof chunk.repeat !== 'string') throw new ScenarioError(`${where}: "repeat" must be a string`);
+    if (!isInt(chunk.times)) throw new ScenarioError(`${where}: "times" must be an integer ≥ 0`);
+  } else if ('delay' in chunk) {
+    checkKeys(chunk, ['delay'], where);
+    if (typeof chunk.delay !== 'number' || !(chunk.delay >= 0)) throw new ScenarioError(`${where}: "delay" must be a number of ms ≥ 0`);
+  } else {
+    throw new ScenarioError(`${where}: a chunk object needs "hex", "repeat" or "delay"`);
+  }
+}
+
+function validateHeaders(headers, where) {
+  if (!isObject(headers)) throw new ScenarioError(`${where}: "headers" must be an object`);
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw new ScenarioError(`${where}: invalid header name "${name}"`);
+    if (value !== null && typeof value !== 'string' && typeof value !== 'number') {
+      throw new ScenarioError(`${where}: header "${name}" must be a string, a number or null`);
+    }
+    if (typeof value === 'string' && /[\r\n\0]/.test(value)) throw new ScenarioError(`${where}: header "${name}" contains CR, LF or NUL`);
+  }
+}
+
+function validateCors(cors, where) {
+  if (!CORS_MODES.includes(cors)) throw new ScenarioError(`${where}: "cors" must be false, true, "credentials" or "*"`);
+}
+
+function validateResponse(response, where) {
+  if (!isObject(response)) throw new ScenarioError(`${where}: a response must be an object`);
+  if ('redirect' in response) {
+    checkKeys(response, ['redirect', 'headers', 'cors'], where);
+    const { redirect } = response;
+    if (!isObject(redirect)) throw new ScenarioError(`${where}.redirect: must be an object`);
+    checkKeys(redirect, ['status', 'origin', 'path'], `${where}.redirect`);
+    if (redirect.status !== undefined && !REDIRECT_STATUSES.has(redirect.status)) {
+      throw new ScenarioError(`${where}.redirect.status: must be 301, 302, 303, 307 or 308`);
+    }
+    if (redirect.origin !== undefined && redirect.origin !== 'A' && redirect.origin !== 'B') {
+      throw new ScenarioError(`${where}.redirect.origin: must be "A" or "B"`);
+    }
+    if (redirect.path !== undefined && (typeof redirect.path !== 'string' || !redirect.path.startsWith('/'))) {
+      throw new ScenarioError(`${where}.redirect.path: must be a string starting with "/"`);
+    }
+  } else {
+    checkKeys(response, ['status', 'headers', 'cors', 'chunks', 'end'], where);
+    if (response.status !== undefined && !(isInt(response.status, 100) && response.status <= 599) ) {
+      throw new ScenarioError(`${where}.status: must be an HTTP status (100–599)`);
+    }
+    if (response.status !== undefined && response.status < 200) {
+      throw new ScenarioError(`${where}.status: informational statuses (1xx) cannot be scripted`);
+    }
+    if (response.chunks !== undefined) {
+      if (!Array.isArray(response.chunks)) throw new ScenarioError(`${where}.chunks: must be an array`);
+      response.chunks.forEach((chunk, i) => validateChunk(chunk, `${where}.chunks[${i}]`));
+    }
+    if (response.end !== undefined && !END_MODES.has(response.end)) {
+      throw new ScenarioError(`${where}.end: must be "close", "hang", "reset" or "stall"`);
+    }
+  }
+  if (response.headers !== undefined) validateHeaders(response.headers, `${where}.headers`);
+  if (response.cors !== undefined) validateCors(response.cors, `${where}.cors`);
+}
+
+function validateClient(client, where) {
+  if (!isObject(client)) throw new ScenarioError(`${where}: must be an object`);
+  checkKeys(client, ['origin', 'withCredentials', 'cookie', 'listen', 'close', 'duration'], where);
+  if (client.origin !== undefined && client.origin !== 'A' && client.origin !== 'B') {
+    throw new ScenarioError(`${where}.origin: must be "A" or "B"`);
+  }
+  if (client.withCredentials !== undefined && typeof client.withCredentials !== 'boolean') {
+    throw new ScenarioError(`${where}.withCredentials: must be true or false`);
+  }
+  if (client.cookie !== undefined && (typeof client.cookie !== 'string' || !/^[^=;\s]+=[^;\r\n]*$/.test(client.cookie))) {
+    throw new ScenarioError(`${where}.cookie: must be one "name=value" string`);
+  }
+  if (client.listen !== undefined && !(Array.isArray(client.listen) && client.listen.every((t) => typeof t === 'string'))) {
+    throw new ScenarioError(`${where}.listen: must be an array of event types`);
+  }
+  if (client.close !== undefined) {
+    const close = client.close;
+    if (!isObject(close)) throw new ScenarioError(`${where}.close: must be an object`);
+    checkKeys(close, CLOSE_RULES, `${where}.close`);
+    const rules = Object.keys(close);
+    if (rules.length !== 1) throw new ScenarioError(`${where}.close: exactly one of ${CLOSE_RULES.join(', ')}`);
+    const [rule] = rules;
+    const value = close[rule];
+    if ((rule === 'afterEvents' || rule === 'onError') && !isInt(value, 1)) {
+      throw new ScenarioError(`${where}.close.${rule}: must be an integer ≥ 1`);
+    }
+    if (rule === 'afterMs' && !(typeof value === 'number' && value >= 0)) throw new ScenarioError(`${where}.close.afterMs: must be a number ≥ 0`);
+    if ((rule === 'onOpen' || rule === 'immediately') && value !== true) throw new ScenarioError(`${where}.close.${rule}: must be true`);
+  }
+  if (client.duration !== undefined && !(typeof client.duration === 'number' && client.duration > 0 && client.duration <= 60_000)) {
+    throw new ScenarioError(`${where}.duration: must be a number of ms in (0, 60000]`);
+  }
+}
+
+/** Throws a ScenarioError (message without the file name) if `scenario` is malformed. */
+export function validateScenario(scenario) {
+  if (!isObject(scenario)) throw new ScenarioError('a scenario must be a JSON object');
+  checkKeys(scenario, ['category', 'description', 'client', 'responses', 'afterResponses'], 'scenario');
+  if (scenario.category !== undefined && typeof scenario.category !== 'string') throw new ScenarioError('category: must be a string');
+  if (scenario.description !== undefined && typeof scenario.description !== 'string') {
+    throw new ScenarioError('description: must be a string');
+  }
+  if (scenario.client !== undefined) validateClient(scenario.client, 'client');
+  if (!Array.isArray(scenario.responses)) throw new ScenarioError('responses: must be an array');
+  scenario.responses.forEach((response, i) => validateResponse(response, `responses[${i}]`));
+  const after = scenario.afterResponses;
+  if (after !== undefined && after !== 'repeat-last' && !(isInt(after, 200) && after <= 599)) {
+    throw new ScenarioError('afterResponses: must be a status number (200–599) or "repeat-last"');
+  }
+  if (after === 'repeat-last' && scenario.responses.length === 0) {
+    throw new ScenarioError('afterResponses: "repeat-last" needs at least one response');
+  }
+  return scenario;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function checkName(name, where) {
+  if (!NAME.test(name)) throw new Error(`${where}: invalid scenario name "${name}" (letters, digits, ".", "_", "-")`);
+}
+
+async function loadFile(file) {
+  const ext = path.extname(file);
+  let scenario;
+  try {
+    if (ext === '.json') {
+      const text = await readFile(file, 'utf8');
+      try {
+        scenario = JSON.parse(text);
+      } catch (error) {
+        throw new ScenarioError(`invalid JSON: ${error.message}`);
+      }
+    } else {
+      scenario = (await import(pathToFileURL(path.resolve(file)).href)).default;
+    }
+    validateScenario(scenario);
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new Error(`malformed scenario ${file}: ${error.message}`);
+    throw new Error(`cannot load scenario ${file}: ${error.message}`);
+  }
+  return scenario;
+}
+
+const SCENARIO_EXTENSIONS = new Set(['.json', '.mjs']);
+
+/**
+ * Loads one scenario file (.json, or .mjs with a default export) or every such file of a
+ * directory: a Map name → scenario, sorted by name. The name is the file name without extension.
+ */
+export async function loadScenarios(dirOrFile) {
+  const info = await stat(dirOrFile);
+  const files = info.isDirectory()
+    ? (await readdir(dirOrFile))
+        .filter((name) => SCENARIO_EXTENSIONS.has(path.extname(name)))
+        .sort()
+        .map((name) => path.join(dirOrFile, name))
+    : [dirOrFile];
+  const scenarios = new Map();
+  for (const file of files) {
+    const name = path.basename(file, path.extname(file));
+    checkName(name, file);
+    if (scenarios.has(name)) throw new Error(`${file}: scenario "${name}" is defined twice`);
+    scenarios.set(name, await loadFile(file));
+  }
+  return scenarios;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+function chunkBytes(chunk) {
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  if ('hex' in chunk) return Buffer.from(chunk.hex.replace(/\s+/g, ''), 'hex');
+  return Buffer.from(chunk.repeat.repeat(chunk.times), 'utf8');
+}
+
+function parseCookies(header) {
+  const cookies = {};
+  if (!header) return cookies;
+  for (const part of header.split(';')) {
+    const at = part.indexOf('=');
+    if (at < 0) continue;
+    const name = part.slice(0, at).trim();
+    if (name) cookies[name] = part.slice(at + 1).trim();
+  }
+  return cookies;
+}
+
+const runKey = (name, run) => `${run}\u0000${name}`;
+
+/**
+ * Starts the two listeners. `scenarios`: a Map (or object) name → scenario; `staticDir`: files
+ * served for other GET/HEAD paths; `port`, `port2`: 0 picks free ports.
+ */
+export async function startScenarioServer({ scenarios = new Map(), staticDir, port = 0, port2 = 0, onRequest } = {}) {
+  const table = new Map();
+  const entries = scenarios instanceof Map ? scenarios.entries() : Object.entries(scenarios);
+  for (const [name, scenario] of entries) table.set(name, scenario);
+
+  const counters = new Map(); // run key → responses taken
+  const lastAnswer = new Map(); // run key + origin + path → the response the last request there got
+  const logs = new Map(); // run key → requests
+  const routes = new Map();
+  const sockets = new Set();
+  const pending = new Set(); // { run, finish } of responses still running (delays, hang, stall)
+  let closed = false;
+
+  const server = {
+    originA: '',
+    originB: '',
+    scenarios: table,
+    streamUrl(name, run, origin = 'A') {
+      return `${origin === 'B' ? server.originB : server.originA}/s/${encodeURIComponent(run)}/${encodeURIComponent(name)}`;
+    },
+    requests(name, run) {
+      return (logs.get(runKey(name, run)) ?? []).map((request) => ({ ...request, headers: { ...request.headers } }));
+    },
+    addScenario(name, scenario) {
+      checkName(name, 'addScenario');
+      try {
+        validateScenario(scenario);
+      } catch (error) {
+        throw new Error(`malformed scenario "${name}": ${error.message}`);
+      }
+      table.set(name, scenario);
+      return server;
+    },
+    /** Serves `handler(req, res)` at `routePath` (exact path) on both origins. */
+    route(routePath, handler) {
+      routes.set(routePath, handler);
+      return server;
+    },
+    /** Ends the run's responses that are still delaying, hanging or stalled. */
+    endRun(run) {
+      for (const item of [...pending]) if (item.run === run) item.finish();
+    },
+    /** Forgets the counters and request logs of a run (or all runs). */
+    reset(run) {
+      for (const map of [counters, logs, lastAnswer]) {
+        for (const key of [...map.keys()]) if (run === undefined || key.startsWith(`${run}\u0000`)) map.delete(key);
+      }
+    },
+    close,
+  };
+
+  const cors = (mode) => {
+    if (mode === true) return { 'access-control-allow-origin': server.originA };
+    if (mode === 'credentials') return { 'access-control-allow-origin': server.originA, 'access-control-allow-credentials': 'true' };
+    if (mode === '*') return { 'access-control-allow-origin': '*' };
+    return {};
+  };
+
+  function responseAt(scenario, index) {
+    if (index < scenario.responses.length) return scenario.responses[index];
+    const after = scenario.afterResponses ?? 204;
+    if (after === 'repeat-last') return scenario.responses[scenario.responses.length - 1];
+    return { status: after, headers: after === 200 ? undefined : {} };
+  }
+
+  /** Status and headers (name → value; null: drop an automatic header) of a response. */
+  function headersOf(response, { name, run }) {
+    let headers;
+    let status;
+    if (response.redirect) {
+      const { redirect } = response;
+      status = redirect.status ?? 302;
+      const target = `${server.streamUrl(name, run, redirect.origin ?? 'A')}${redirect.path ?? ''}`;
+      headers = { ...(response.headers ?? { 'cache-control': 'no-store' }), location: target };
+    } else {
+      status = response.status ?? 200;
+      const defaults = status === 200 ? { 'content-type': 'text/event-stream', 'cache-control': 'no-store' } : {};
+      headers = { ...(response.headers ?? defaults) };
+    }
+    Object.assign(headers, cors(response.cors ?? false));
+    return { status, headers };
+  }
+
+  function writeHead(res, status, headers) {
+    const lower = {};
+    for (const [key, value] of Object.entries(headers)) lower[key.toLowerCase()] = value;
+    if (lower.date === null) res.sendDate = false;
+    for (const [key, value] of Object.entries(lower)) {
+      if (value === null) res.removeHeader(key);
+      else res.setHeader(key, String(value));
+    }
+    res.writeHead(status);
+  }
+
+  /** Keeps `res` going until `finish()` (the run ends, the server closes) or `until` resolves. */
+  function hold(res, run, mode) {
+    return new Promise((resolve) => {
+      const item = {
+        run,
+        finish() {
+          pending.delete(item);
+          if (mode === 'stall') res.destroy();
+          else if (!res.destroyed && !res.writableEnded) res.end();
+          resolve();
+        },
+      };
+      pending.add(item);
+      if (mode === 'hang') {
+        if (res.destroyed || res.socket?.destroyed) item.finish();
+        else res.on('close', () => item.finish());
+      }
+      // a stalled response keeps its socket even after the client left: nothing to do here
+    });
+  }
+
+  const sleep = (ms, run) =>
+    new Promise((resolve) => {
+      const item = { run, finish: () => { clearTimeout(timer); pending.delete(item); resolve(false); } };
+      const timer = setTimeout(() => { pending.delete(item); resolve(true); }, ms);
+      pending.add(item);
+    });
+
+  const write = (res, bytes) => new Promise((resolve) => {
+    if (res.destroyed || res.writableEnded) return resolve();
+    res.write(bytes, () => resolve());
+  });
+
+  async function serveScenario(req, res, context) {
+    const { scenario, name, run, log } = context;
+    const key = runKey(name, run);
+    const taken = counters.get(key) ?? 0;
+    const counts = req.method !== 'OPTIONS' && req.method !== 'HEAD';
+    if (counts) counters.set(key, taken + 1);
+    // A HEAD request answers like the last request to the same URL did (a server answers a
+    // URL the same way to HEAD and GET), else like the next response.
+    const urlKey = `${key}\u0000${log.origin}${log.subpath}`;
+    const response = req.method === 'HEAD' ? lastAnswer.get(urlKey) ?? responseAt(scenario, taken) : responseAt(scenario, taken);
+    if (counts) lastAnswer.set(urlKey, response);
+    log.response = counts ? taken : null;
+
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        ...cors(response.cors ?? false),
+        ...(response.cors ? { 'access-control-allow-headers': 'last-event-id', 'access-control-allow-methods': 'GET' } : {}),
+        'cache-control': 'no-store',
+      });
+      res.end();
+      return;
+    }
+    const { status, headers } = headersOf(response, context);
+    writeHead(res, status, headers);
+    if (req.method === 'HEAD' || response.redirect) {
+      res.end();
+      return;
+    }
+    res.flushHeaders();
+    for (const chunk of response.chunks ?? []) {
+      if (closed || res.destroyed) return;
+      if (isObject(chunk) && 'delay' in chunk) {
+        if (!(await sleep(chunk.delay, run))) return res.destroy();
+      } else {
+        await write(res, chunkBytes(chunk));
+      }
+    }
+    if (closed || res.destroyed) return;
+    const end = response.end ?? 'close';
+    if (end === 'close') res.end();
+    // reset: the socket is destroyed with the body unfinished (the chunked encoding never ends),
+    // which the client sees as a network error. Not a TCP RST: a RST can make the client's
+    // kernel drop bytes it received but the browser had not read yet, a race between runs.
+    else if (end === 'reset') res.socket?.destroy() ?? res.destroy();
+    else await hold(res, run, end);
+  }
+
+  async function serveCookie(req, res, url) {
+    const value = url.searchParams.get('value') ?? '';
+    const headers = {
+      'cache-control': 'no-store',
+      'access-control-allow-origin': req.headers.origin ?? server.originA,
+      'access-control-allow-credentials': 'true',
+    };
+    if (/^[^=;\s]+=[^;\r\n]*$/.test(value)) headers['set-cookie'] = `${value}; Path=/; SameSite=Lax`;
+    res.writeHead(204, headers);
+    res.end();
+  }
+
+  async function serveStatic(req, res, pathname) {
+    if (!staticDir || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    const root = path.resolve(staticDir);
+    let file;
+    try {
+      file = path.resolve(root, '.' + decodeURIComponent(pathname));
+    } catch {
+      return false;
+    }
+    if (file !== root && !file.startsWith(root + path.sep)) return false;
+    try {
+      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+      const body = await readFile(file);
+      const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function handle(req, res, origin) {
+    const time = performance.now();
+    let url;
+    try {
+      url = new URL(req.url, 'http://x');
+    } catch {
+      res.writeHead(400);
+      res.end();
+      return;
+    }
+    const match = /^\/s\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    if (match) {
+      let run;
+      let name;
+      try {
+        run = decodeURIComponent(match[1]);
+        name = decodeURIComponent(match[2]);
+      } catch {
+        res.writeHead(400);
+        res.end();
+        return;
+      }
+      const subpath = (match[3] || '/') + url.search;
+      const log = {
+        method: req.method,
+        origin,
+        path: req.url,
+        subpath,
+        headers: { ...req.headers },
+        cookies: parseCookies(req.headers.cookie),
+        time,
+      };
+      const key = runKey(name, run);
+      if (!logs.has(key)) logs.set(key, []);
+      logs.get(key).push(log);
+      const scenario = table.get(name);
+      onRequest?.({ name, run, ...log });
+      if (!scenario) {
+        res.writeHead(404, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+        res.end(`no scenario named ${name}\n`);
+        return;
+      }
+      await serveScenario(req, res, { scenario, name, run, log });
+      return;
+    }
+    if (url.pathname === '/__harness/cookie') return serveCookie(req, res, url);
+    const route = routes.get(url.pathname);
+    if (route) return route(req, res, { origin, url });
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204, { 'cache-control': 'max-age=3600' });
+      res.end();
+      return;
+    }
+    if (!(await serveStatic(req, res, url.pathname))) {
+      res.writeHead(404, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+      res.end('not found\n');
+    }
+  }
+
+  function listen(listenPort, origin) {
+    const srv = http.createServer();
+    srv.keepAliveTimeout = 2000;
+    srv.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    srv.on('request', (req, res) => {
+      res.on('error', () => {});
+      req.on('error', () => {});
+      handle(req, res, origin).catch((error) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(String(error?.stack ?? error));
+        } else res.destroy();
+      });
+    });
+    srv.on('clientError', (error, socket) => socket.destroy());
+    return new Promise((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(listenPort, HOST, () => {
+        srv.off('error', reject);
+        resolve(srv);
+      });
+    });
+  }
+
+  const servers = [];
+  try {
+    servers.push(await listen(port, 'A'));
+    servers.push(await listen(port2, 'B'));
+  } catch (error) {
+    for (const srv of servers) srv.close();
+    throw error;
+  }
+  server.originA = `http://${HOST}:${servers[0].address().port}`;
+  server.originB = `http://${HOST}:${servers[1].address().port}`;
+
+  let closing;
+  function close() {
+    if (closing) return closing;
+    closed = true;
+    for (const item of [...pending]) item.finish();
+    closing = Promise.all(
+      servers.map(
+        (srv) =>
+          new Promise((resolve) => {
+            srv.close(() => resolve());
+            srv.closeAllConnections?.();
+          }),
+      ),
+    );
+    for (const socket of sockets) socket.destroy();
+    return closing;
+  }
+
+  return server;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line
+
+async function main(argv) {
+  const usage = 'usage: node harness/server.mjs <scenario dir|file> [--port N] [--port2 N] [--run TOKEN] [--quiet]';
+  let source;
+  let port = 0;
+  let port2 = 0;
+  let run = 'cli';
+  let quiet = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value\n${usage}`);
+      return next;
+    };
+    if (arg === '--port') port = Number(value());
+    else if (arg === '--port2') port2 = Number(value());
+    else if (arg === '--run') run = value();
+    else if (arg === '--quiet') quiet = true;
+    else if (arg === '--help' || arg === '-h') {
+      console.log(usage);
+      return;
+    } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}\n${usage}`);
+    else if (source === undefined) source = arg;
+    else throw new Error(`one scenario dir or file only\n${usage}`);
+  }
+  if (source === undefined) throw new Error(usage);
+  for (const [flag, n] of [['--port', port], ['--port2', port2]]) {
+    if (!(Number.isInteger(n) && n >= 0 && n < 65536)) throw new Error(`${flag}: not a port number`);
+  }
+  const scenarios = await loadScenarios(source);
+  const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const start = performance.now();
+  const server = await startScenarioServer({
+    scenarios,
+    staticDir: root,
+    port,
+    port2,
+    onRequest: quiet
+      ? undefined
+      : (r) => {
+          const extra = ['last-event-id', 'cookie', 'origin']
+            .filter((h) => r.headers[h] !== undefined)
+            .map((h) => ` ${h}=${JSON.stringify(r.headers[h])}`)
+            .join('');
+          console.log(`${((r.time - start) / 1000).toFixed(3)}s ${r.origin} ${r.method} ${r.name} [${r.run}] ${r.subpath}${extra}`);
+        },
+  });
+  console.log(`origin A: ${server.originA}`);
+  console.log(`origin B: ${server.originB}`);
+  console.log(`${scenarios.size} scenario(s), run token "${run}" (each run token has its own response counters):`);
+  for (const [name, scenario] of scenarios) {
+    console.log(`  ${server.streamUrl(name, run, scenario.client?.origin ?? 'A')}`);
+  }
+  console.log('Ctrl-C stops.');
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((error) => {
+    console.error(error.message);
+    process.exit(2);
+  });
+}

@@ -1,0 +1,158 @@
+// The conformance runner (harness/run.mjs) in headless Chromium: every shipped scenario
+// (harness/scenarios) for the browser's own EventSource and the polyfill must agree, except the
+// differences listed with a reason in harness/known-differences.json — each of which must still
+// differ. The npm `eventsource` package runs on a few scenarios to show the harness measures
+// other implementations (its agreement is not asserted).
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+
+import { loadScenarios, startScenarioServer } from '../../harness/server.mjs';
+import { defaultKnownDifferences, defaultScenariosDir, delayBucket, diffTraces, htmlReport, repoRoot, runConformance } from '../../harness/run.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
+  assert.ok(existsSync(path.join(repoRoot, 'dist', 'wasm-eventsource.js')), 'dist/ is missing: run `npm run build` first');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const known = existsSync(defaultKnownDifferences) ? JSON.parse(readFileSync(defaultKnownDifferences, 'utf8')) : {};
+
+describe('conformance: native EventSource vs the polyfill on every shipped scenario', () => {
+  test('at least 60 scenarios ship, all valid', async () => {
+    const scenarios = await loadScenarios(defaultScenariosDir);
+    assert.ok(scenarios.size >= 60, `${scenarios.size} scenarios`);
+  });
+
+  test('known-differences.json: every entry names a shipped scenario, an implementation and a reason', async () => {
+    const scenarios = await loadScenarios(defaultScenariosDir);
+    for (const [name, entries] of Object.entries(known)) {
+      if (name.startsWith('$')) continue;
+      assert.ok(scenarios.has(name), `known difference for "${name}": no such scenario`);
+      for (const [impl, reason] of Object.entries(entries)) {
+        assert.notEqual(impl, 'native', `${name}: native is the reference`);
+        assert.equal(typeof reason, 'string', `${name} / ${impl}: the reason must be a string`);
+        assert.ok(reason.trim().length >= 10, `${name} / ${impl}: give a reason`);
+      }
+    }
+  });
+
+  test('the polyfill agrees with native except listed differences, and every listed difference still differs', async (t) => {
+    const { results, table } = await runConformance({ impls: ['native', 'polyfill'], browser });
+    t.diagnostic(`\n${table}`);
+    const problems = [];
+    for (const result of results) {
+      if (result.impl === 'native') {
+        if (result.status === 'error') problems.push(`${result.scenario}: native run failed: ${result.error}`);
+        continue;
+      }
+      if (result.status === 'error') problems.push(`${result.scenario}: harness error: ${result.error}`);
+      if (result.status === 'stale') problems.push(`${result.scenario}: listed as a known difference ("${result.reason}") but now agrees: remove the entry`);
+      if (result.status === 'differ') {
+        problems.push(`${result.scenario}: the polyfill differs from native:\n${result.diff.map((d) => `    ${d.section}[${d.index ?? ''}] expected ${JSON.stringify(d.expected)} actual ${JSON.stringify(d.actual)}`).join('\n')}`);
+      }
+      if (result.pageErrors.length) problems.push(`${result.scenario}: errors in the page: ${result.pageErrors.join(' | ')}`);
+    }
+    assert.deepEqual(problems, []);
+    const polyfill = results.filter((r) => r.impl === 'polyfill');
+    assert.ok(polyfill.length >= 60);
+    assert.ok(polyfill.every((r) => r.trace.events.length > 0 || r.trace.requests.length > 0 || r.native.events.length === 0));
+  });
+});
+
+describe('conformance: another implementation (npm:eventsource)', () => {
+  test('the harness bundles the package and records its traces', async () => {
+    const scenarios = await loadScenarios(defaultScenariosDir);
+    // a handful of scenarios, a few categories
+    const picked = [];
+    const categories = new Set();
+    for (const [name, scenario] of scenarios) {
+      if (picked.length >= 5) break;
+      if (categories.has(scenario.category) && scenarios.size > 5) continue;
+      categories.add(scenario.category);
+      picked.push(name);
+    }
+    const { results, table } = await runConformance({ scenarios, only: picked, impls: ['native', 'npm:eventsource'], browser });
+    const mine = results.filter((r) => r.impl === 'npm:eventsource');
+    assert.equal(mine.length, picked.length);
+    for (const result of mine) {
+      assert.notEqual(result.status, 'error', `${result.scenario}: ${result.error}`);
+      assert.ok(Array.isArray(result.trace.events) && Array.isArray(result.trace.requests));
+      assert.ok(result.trace.requests.length > 0 || result.native.requests.length === 0, `${result.scenario}: the package made its requests`);
+    }
+    assert.match(table, /npm:eventsource/);
+    const html = htmlReport({ results, impls: ['native', 'npm:eventsource'] });
+    assert.match(html, /<table class="summary">/);
+  });
+});
+
+describe('runner: traces of scenarios built in code', () => {
+  test('events, close rules, requests with Last-Event-ID and delay buckets; a difference is reported', async () => {
+    const scenarios = new Map([
+      [
+        'code-reconnect',
+        {
+          category: 'reconnection',
+          client: { listen: ['ping'], close: { onError: 2 } },
+          responses: [
+            { chunks: ['retry: 100\nid: 1\ndata: a\n\n', 'event: ping\ndata: p\n\n'] },
+            { chunks: ['data: b\n\n', { delay: 50 }], end: 'reset' },
+          ],
+        },
+      ],
+      ['code-close-on-open', { client: { close: { onOpen: true } }, responses: [{ chunks: ['data: never\n\n'], end: 'hang' }] }],
+    ]);
+    const { results } = await runConformance({ scenarios, impls: ['native', 'polyfill'], browser, known: {} });
+    const get = (name, impl) => results.find((r) => r.scenario === name && r.impl === impl);
+    const native = get('code-reconnect', 'native').trace;
+    assert.deepEqual(native.events, [
+      { type: 'open', readyState: 1 },
+      { type: 'message', data: 'a', lastEventId: '1', origin: 'A', readyState: 1 },
+      { type: 'ping', data: 'p', lastEventId: '1', origin: 'A', readyState: 1 },
+      { type: 'error', readyState: 0 },
+      { type: 'open', readyState: 1 },
+      { type: 'message', data: 'b', lastEventId: '1', origin: 'A', readyState: 1 },
+      { type: 'error', readyState: 0 },
+      { action: 'close', readyState: 2 },
+    ]);
+    assert.deepEqual(native.requests, [
+      { method: 'GET', origin: 'A', path: '/', headers: { accept: 'text/event-stream' } },
+      { method: 'GET', origin: 'A', path: '/', headers: { accept: 'text/event-stream', 'last-event-id': '1' }, delay: '50-250ms' },
+    ]);
+    assert.equal(get('code-reconnect', 'polyfill').status, 'agree');
+    assert.deepEqual(get('code-close-on-open', 'native').trace.events, [{ type: 'open', readyState: 1 }, { action: 'close', readyState: 2 }]);
+    assert.equal(get('code-close-on-open', 'polyfill').status, 'agree');
+
+    const changed = structuredClone(native);
+    changed.events[1].data = 'changed';
+    assert.deepEqual(diffTraces(native, changed), [{ section: 'events', index: 1, expected: native.events[1], actual: changed.events[1] }]);
+  });
+
+  test('delay buckets', () => {
+    assert.deepEqual([0, 49, 50, 249, 250, 999, 1000, 2499, 2500, 4999, 5000].map(delayBucket), [
+      '<50ms', '<50ms', '50-250ms', '50-250ms', '250ms-1s', '250ms-1s', '1-2.5s', '1-2.5s', '2.5-5s', '2.5-5s', '>5s',
+    ]);
+  });
+
+  test('a server for scenarios built in code can be shared with the runner-free API', async () => {
+    const server = await startScenarioServer({});
+    try {
+      server.addScenario('tiny', { responses: [{ chunks: ['data: x\n\n'] }] });
+      const response = await fetch(server.streamUrl('tiny', 't'));
+      assert.equal(await response.text(), 'data: x\n\n');
+    } finally {
+      await server.close();
+    }
+  });
+});
