@@ -78,6 +78,8 @@ export interface EventSourceErrorEvent extends Event {
   readonly status?: number;
   readonly contentType?: string | null;
   readonly error?: unknown;
+  /** When the connection is being re-established: the wait before the next request, in ms. */
+  readonly reconnectDelay?: number;
 }
 
 export declare class WasmEventSource extends EventTarget implements EventSource {

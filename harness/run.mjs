@@ -17,6 +17,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
+import { launchChromium } from './chromium.mjs';
 import { loadScenarios, startScenarioServer } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,16 +25,6 @@ export const repoRoot = path.join(here, '..');
 export const defaultScenariosDir = path.join(here, 'scenarios');
 export const defaultKnownDifferences = path.join(here, 'known-differences.json');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const REQUEST_HEADERS = ['accept', 'last-event-id', 'cookie', 'origin'];
 const SETTLE_REQUESTS_MS = 60; // requests still on their way reach the server log
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -201,11 +192,7 @@ export function diffTraces(expected, actual) {
 // ---------------------------------------------------------------------------------------------
 // Running
 
-async function launch() {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
-}
+const launch = launchChromium;
 
 /**
  * Browser pages to run scenarios in, each in its own context (its own cookies), reused from run

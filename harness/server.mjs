@@ -33,23 +33,14 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { serveStaticFile } from './static-files.mjs';
+
 const HOST = '127.0.0.1';
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const END_MODES = new Set(['close', 'hang', 'reset', 'stall']);
 const CORS_MODES = [false, true, 'credentials', '*'];
 const CLOSE_RULES = ['afterEvents', 'afterMs', 'onOpen', 'onError', 'immediately'];
 
-const CONTENT_TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios: loading and validation
@@ -457,27 +448,8 @@ export async function startScenarioServer({ scenarios = new Map(), staticDir, po
     res.end();
   }
 
-  async function serveStatic(req, res, pathname) {
-    if (!staticDir || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
-    const root = path.resolve(staticDir);
-    let file;
-    try {
-      file = path.resolve(root, '.' + decodeURIComponent(pathname));
-    } catch {
-      return false;
-    }
-    if (file !== root && !file.startsWith(root + path.sep)) return false;
-    try {
-      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-      const body = await readFile(file);
-      const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-      res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-      return true;
-    } catch {
-      return false;
-    }
-  }
+  const serveStatic = (req, res, pathname) => serveStaticFile(staticDir, req, res, pathname);
+
 
   async function handle(req, res, origin) {
     const time = performance.now();

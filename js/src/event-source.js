@@ -317,13 +317,14 @@ export class WasmEventSource extends EventTarget {
       this.#fail({ ...details, reason: 'reconnect-limit', cause: details.reason });
       return;
     }
+    const reconnectDelay = this.#reconnectDelay(policy);
     this.#readyState = CONNECTING;
-    this.dispatchEvent(errorEvent(details));
+    this.dispatchEvent(errorEvent({ ...details, reconnectDelay }));
     if (this.#readyState !== CONNECTING) return; // closed by an error handler
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
       if (this.#readyState === CONNECTING) this.#connect();
-    }, this.#reconnectDelay(policy));
+    }, reconnectDelay);
   }
 
   // The standard waits the reconnection time; a policy backs off from it exponentially with

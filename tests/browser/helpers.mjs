@@ -4,30 +4,19 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 
+import { launchChromium } from '../../harness/chromium.mjs';
 import { startServer } from '../support/sse-server.mjs';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const dist = (file) => join(repoRoot, 'dist', file);
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export async function launchBrowser() {
-  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
   for (const file of ['wasm-eventsource.js', 'wasm-eventsource.min.js', 'index.mjs']) {
     assert.ok(existsSync(dist(file)), `dist/${file} is missing: run \`npm run build\` first`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+  return launchChromium();
 }
 
 /** The shared test server, serving the repository root, with an empty favicon. */

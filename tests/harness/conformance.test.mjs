@@ -7,20 +7,17 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../harness/chromium.mjs';
 
 import { loadScenarios, startScenarioServer } from '../../harness/server.mjs';
 import { defaultKnownDifferences, defaultScenariosDir, delayBucket, diffTraces, htmlReport, repoRoot, runConformance } from '../../harness/run.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
   assert.ok(existsSync(path.join(repoRoot, 'dist', 'wasm-eventsource.js')), 'dist/ is missing: run `npm run build` first');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -57,6 +57,7 @@ export function record(source, types = ['open', 'message', 'error']) {
         reason: event.reason,
         status: event.status,
         contentType: event.contentType,
+        reconnectDelay: event.reconnectDelay,
       });
     });
   }

@@ -8,21 +8,10 @@
 //   await server.close();
 
 import http from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-const CONTENT_TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
+import { serveStaticFile } from '../../harness/static-files.mjs';
+
 
 /** Headers of an event stream response, plus `extra`. */
 export function sseHeaders(extra = {}) {
@@ -67,22 +56,8 @@ export async function startServer({ staticDir } = {}) {
     close,
   };
 
-  async function serveStatic(req, res, pathname) {
-    if (!staticDir || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
-    const root = path.resolve(staticDir);
-    let file = path.resolve(root, '.' + decodeURIComponent(pathname));
-    if (file !== root && !file.startsWith(root + path.sep)) return false;
-    try {
-      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-      const body = await readFile(file);
-      const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-      res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-      return true;
-    } catch {
-      return false;
-    }
-  }
+  const serveStatic = (req, res, pathname) => serveStaticFile(staticDir, req, res, pathname);
+
 
   async function onRequest(req, res, port) {
     const url = new URL(req.url, `http://${req.headers.host ?? '127.0.0.1'}`);
