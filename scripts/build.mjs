@@ -20,7 +20,7 @@ const run = (command, args) =>
     env: { ...process.env, NODE_PATH: '/usr/share/nodejs' }, // Debian emscripten's JS optimizer
   });
 
-run('emcmake', ['cmake', '-S', '.', '-B', wasmBuild, '-DCMAKE_BUILD_TYPE=MinSizeRel']);
+run('emcmake', ['cmake', '-S', '.', '-B', wasmBuild, '-DCMAKE_BUILD_TYPE=Release']);
 run('cmake', ['--build', wasmBuild, '-j', '2']);
 const wasm = readFileSync(join(wasmBuild, 'sse-parser.wasm'));
 
