@@ -1,7 +1,7 @@
 // WasmEventSource: the browser's EventSource (WHATWG HTML §9.2) over fetch(), with the parser in
 // WebAssembly. Default behaviour follows the standard and Chromium; the extensions in the second
 // argument are opt-in.
-import { ERROR, EVENT, ID, RECORD_WORDS, RETRY, Session, TYPE_SET } from './session.js';
+import { ERROR, EVENT, ID, RECORD_WORDS, RETRY, Session, eventAt, retryAt, textAt } from './session.js';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -267,21 +267,19 @@ export class WasmEventSource extends EventTarget {
   }
 
   // Dispatches a batch; false when the connection ended meanwhile (closed, or a parser error).
-  #deliver({ records, text }) {
+  #deliver(batch) {
+    const { records } = batch;
     for (let i = 0; i < records.length; i += RECORD_WORDS) {
       if (this.#readyState === CLOSED) return false;
       const kind = records[i] & 0xff;
       if (kind === EVENT) {
-        let at = records[i + 1];
-        const type = records[i] & TYPE_SET ? text.slice(at, (at += records[i + 2])) : 'message';
-        const data = text.slice(at, (at += records[i + 3]));
-        const lastEventId = text.slice(at, at + records[i + 4]);
+        const { type = 'message', data, lastEventId } = eventAt(batch, i);
         this.#failures = 0;
         this.dispatchEvent(new MessageEvent(type, { data, origin: this.#origin, lastEventId }));
       } else if (kind === ID) {
-        this.#lastEventId = text.slice(records[i + 1], records[i + 1] + records[i + 2]);
+        this.#lastEventId = textAt(batch, i);
       } else if (kind === RETRY) {
-        this.#reconnectionTime = records[i + 2] * 2 ** 32 + records[i + 1];
+        this.#reconnectionTime = retryAt(batch, i);
       } else if (kind === ERROR) {
         this.#reestablish({ reason: 'buffer-limit' });
         return false;
@@ -341,10 +339,7 @@ export class WasmEventSource extends EventTarget {
   // §9.2.3 "fail the connection": CLOSED, error, and no reconnection.
   #fail(details) {
     if (this.#readyState === CLOSED) return;
-    this.#stopRequest();
-    clearTimeout(this.#reconnectTimer);
-    this.#readyState = CLOSED;
-    this.#session?.dispose();
+    this.close();
     this.dispatchEvent(errorEvent(details));
   }
 }

@@ -1,6 +1,6 @@
 // createParser: eventsource-parser 4's API (callbacks and shapes), backed by the WebAssembly
 // parser.
-import { COMMENT, ERROR, EVENT, ID, ID_SET, RECORD_WORDS, RETRY, Session, TYPE_SET } from './session.js';
+import { COMMENT, ERROR, EVENT, ID, RECORD_WORDS, RETRY, Session, eventAt, retryAt, textAt } from './session.js';
 
 export class ParseError extends Error {
   constructor(message, options) {
@@ -18,21 +18,19 @@ export function createParser(config) {
   const session = new Session(maxBufferSize ?? 0);
   let terminated = false;
 
-  function deliver({ records, text }) {
+  function deliver(batch) {
+    const { records } = batch;
     for (let i = 0; i < records.length; i += RECORD_WORDS) {
       const kind = records[i] & 0xff;
       if (kind === EVENT) {
-        let at = records[i + 1];
-        const event = records[i] & TYPE_SET ? text.slice(at, (at += records[i + 2])) : undefined;
-        const data = text.slice(at, (at += records[i + 3]));
-        const id = records[i] & ID_SET ? text.slice(at, at + records[i + 4]) : undefined;
-        onEvent?.({ id, event, data });
+        const { type, data, lastEventId, idSet } = eventAt(batch, i);
+        onEvent?.({ id: idSet ? lastEventId : undefined, event: type, data });
       } else if (kind === ID) {
-        onId?.(text.slice(records[i + 1], records[i + 1] + records[i + 2]));
+        onId?.(textAt(batch, i));
       } else if (kind === RETRY) {
-        onRetry?.(records[i + 2] * 2 ** 32 + records[i + 1]);
+        onRetry?.(retryAt(batch, i));
       } else if (kind === COMMENT) {
-        onComment?.(text.slice(records[i + 1], records[i + 1] + records[i + 2]));
+        onComment?.(textAt(batch, i));
       } else if (kind === ERROR) {
         terminated = true;
         onError?.(

@@ -13,6 +13,26 @@ export const ERROR = 5;
 export const TYPE_SET = 0x100;
 export const ID_SET = 0x200;
 
+/** The event record at `i`: `type` is undefined when the block set none; `idSet` tells
+ *  whether the block itself had an `id` field. */
+export function eventAt({ records, text }, i) {
+  let at = records[i + 1];
+  const type = records[i] & TYPE_SET ? text.slice(at, (at += records[i + 2])) : undefined;
+  const data = text.slice(at, (at += records[i + 3]));
+  const lastEventId = text.slice(at, at + records[i + 4]);
+  return { type, data, lastEventId, idSet: (records[i] & ID_SET) !== 0 };
+}
+
+/** The reconnection time of a RETRY record at `i`, in ms (64 bits as two words). */
+export function retryAt({ records }, i) {
+  return records[i + 2] * 2 ** 32 + records[i + 1];
+}
+
+/** The text of an ID or COMMENT record at `i`. */
+export function textAt({ records, text }, i) {
+  return text.slice(records[i + 1], records[i + 1] + records[i + 2]);
+}
+
 // ignoreBOM: a U+FEFF at the start of the arena is data, not a byte order mark.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();

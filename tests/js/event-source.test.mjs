@@ -12,15 +12,7 @@ const t = fixture({ before, after, afterEach });
 
 const isSyntaxError = (error) => error instanceof DOMException && error.name === 'SyntaxError';
 
-/** A route whose first response is `first` (then ends) and whose later ones hold `later` open. */
-function reconnectingStream(path, first, later = '') {
-  t.server.route(path, (req, res, { requestIndex }) => {
-    res.writeHead(200, sseHeaders());
-    if (requestIndex === 0) res.end(first);
-    else res.write(later);
-  });
-  return t.server.url + path;
-}
+const reconnectingStream = (...args) => t.reconnectingStream(...args);
 
 describe('constructor', () => {
   test('a relative or invalid URL with no base URL throws a SyntaxError DOMException', () => {

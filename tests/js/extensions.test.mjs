@@ -10,15 +10,7 @@ import {
 
 const t = fixture({ before, after, afterEach });
 
-/** A route whose first response is `first` (then ends) and whose later ones hold `later` open. */
-function reconnectingStream(path, first, later = '') {
-  t.server.route(path, (req, res, { requestIndex }) => {
-    res.writeHead(200, sseHeaders());
-    if (requestIndex === 0) res.end(first);
-    else res.write(later);
-  });
-  return t.server.url + path;
-}
+const reconnectingStream = (...args) => t.reconnectingStream(...args);
 
 /** Reads a request body as text. */
 async function readBody(req) {

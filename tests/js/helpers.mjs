@@ -100,6 +100,15 @@ export function fixture({ before, after, afterEach }) {
     state.sources.push(source);
     return source;
   };
+  /** A route whose first response is `first` (then ends) and whose later ones hold `later` open. */
+  state.reconnectingStream = (path, first, later = '') => {
+    state.server.route(path, (req, res, { requestIndex }) => {
+      res.writeHead(200, sseHeaders());
+      if (requestIndex === 0) res.end(first);
+      else res.write(later);
+    });
+    return state.server.url + path;
+  };
   /** Registers a route that answers every request with an event stream of `body` (then ends). */
   state.stream = (path, body, { end = true, headers } = {}) => {
     state.server.route(path, (req, res) => {
