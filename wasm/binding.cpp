@@ -7,8 +7,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <string>
-#include <vector>
 
 #include "sse/parser.hpp"
 
@@ -27,12 +25,24 @@ enum RecordKind : std::uint32_t {
 constexpr std::size_t kRecordWords = 5;
 
 // UTF-16 code units of valid UTF-8: every byte that is not a continuation starts a code point,
-// and four-byte sequences need a surrogate pair.
+// and four-byte sequences need a surrogate pair. ASCII, the common case, goes eight bytes at a
+// time.
 std::uint32_t utf16_length(std::string_view utf8) {
-  std::uint32_t units = 0;
-  for (const char c : utf8) {
-    const auto byte = static_cast<unsigned char>(c);
-    units += static_cast<std::uint32_t>((byte & 0xC0) != 0x80) + static_cast<std::uint32_t>(byte >= 0xF0);
+  const char* p = utf8.data();
+  const char* end = p + utf8.size();
+  auto units = static_cast<std::uint32_t>(utf8.size());
+  for (; end - p >= 8; p += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    if ((word & 0x8080808080808080ULL) == 0) continue;
+    for (int i = 0; i < 8; ++i) {
+      const auto byte = static_cast<unsigned char>(p[i]);
+      units -= static_cast<std::uint32_t>((byte & 0xC0) == 0x80) - static_cast<std::uint32_t>(byte >= 0xF0);
+    }
+  }
+  for (; p != end; ++p) {
+    const auto byte = static_cast<unsigned char>(*p);
+    units -= static_cast<std::uint32_t>((byte & 0xC0) == 0x80) - static_cast<std::uint32_t>(byte >= 0xF0);
   }
   return units;
 }
@@ -60,7 +70,7 @@ class Session final : public sse::EventSink {
   }
   std::uint32_t record_count() const { return static_cast<std::uint32_t>(records_.size() / kRecordWords); }
   const std::uint32_t* records() const { return records_.data(); }
-  const std::string& arena() const { return arena_; }
+  std::string_view arena() const { return arena_.view(); }
   sse::Parser& parser() { return parser_; }
 
   void on_event(const sse::Event& event) override {
@@ -95,14 +105,15 @@ class Session final : public sse::EventSink {
   }
   void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0, std::uint32_t d = 0,
             std::uint32_t e = 0) {
-    records_.insert(records_.end(), {a, b, c, d, e});
+    const std::uint32_t record[kRecordWords] = {a, b, c, d, e};
+    records_.append(record, kRecordWords);
   }
 
   sse::Parser parser_;
   std::unique_ptr<std::uint8_t[]> input_;
   std::size_t input_capacity_ = 0;
-  std::vector<std::uint32_t> records_;
-  std::string arena_;
+  sse::detail::Buffer<std::uint32_t> records_;
+  sse::detail::Buffer<char> arena_;
   std::uint32_t arena_units_ = 0;
 };
 

@@ -28,8 +28,10 @@ constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 // Buffers that grew past this for one huge line or event are released afterwards.
 constexpr std::size_t kRetainedCapacity = 64 * 1024;
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
 constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+using scan::BlockMasks;
+using scan::kBlockBytes;
 
 std::uint64_t load_word(const char* p) {
   std::uint64_t word;
@@ -37,94 +39,119 @@ std::uint64_t load_word(const char* p) {
   return word;
 }
 
-// Nonzero when some byte of `word` is zero (exact for the lowest such byte, which is all the
-// callers use since they only test for "any").
-std::uint64_t has_zero_byte(std::uint64_t word) { return (word - kOnes) & ~word & kHighBits; }
+// Block classification: the CR/LF and non-ASCII bytes of 64 bytes as two bit masks. The scalar
+// kernel is the reference; the SIMD kernels must give the same masks for every input (tests
+// compare them on the corpus and on random bytes). One is chosen once, at start-up.
 
-// Line-end scanning: the first CR or LF in [p, end), or end. The scalar kernel is the
-// reference; the SIMD kernels must return the same pointer for every input (tests compare them
-// on the corpus and on random bytes). One is chosen once, at start-up, for the machine.
-
-// Eight bytes at a time, portable.
-const char* find_line_end_scalar(const char* p, const char* end) {
-  while (end - p >= 8) {
-    const std::uint64_t word = load_word(p);
-    if (has_zero_byte(word ^ (kOnes * '\n')) | has_zero_byte(word ^ (kOnes * '\r'))) break;
-    p += 8;
+BlockMasks classify_scalar(const char* block) {
+  BlockMasks masks;
+  for (std::size_t i = 0; i < kBlockBytes; ++i) {
+    const auto byte = static_cast<unsigned char>(block[i]);
+    masks.line_ends |= std::uint64_t{byte == '\n' || byte == '\r'} << i;
+    masks.non_ascii |= std::uint64_t{byte >= 0x80} << i;
   }
-  for (; p != end; ++p) {
-    if (*p == '\n' || *p == '\r') return p;
-  }
-  return end;
+  return masks;
 }
 
 #if defined(SSE_SCAN_X86)
-const char* find_line_end_sse2(const char* p, const char* end) {
+BlockMasks classify_sse2(const char* block) {
   const __m128i lf = _mm_set1_epi8('\n');
   const __m128i cr = _mm_set1_epi8('\r');
-  for (; end - p >= 16; p += 16) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, lf), _mm_cmpeq_epi8(bytes, cr)));
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+  BlockMasks masks;
+  for (unsigned i = 0; i < kBlockBytes / 16; ++i) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i));
+    const auto ends = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, lf), _mm_cmpeq_epi8(bytes, cr))));
+    masks.line_ends |= std::uint64_t{ends} << (16 * i);
+    masks.non_ascii |= std::uint64_t{static_cast<unsigned>(_mm_movemask_epi8(bytes))} << (16 * i);
   }
-  return find_line_end_scalar(p, end);
+  return masks;
 }
 
-__attribute__((target("avx2"))) const char* find_line_end_avx2(const char* p, const char* end) {
+__attribute__((target("avx2"))) BlockMasks classify_avx2(const char* block) {
   const __m256i lf = _mm256_set1_epi8('\n');
   const __m256i cr = _mm256_set1_epi8('\r');
-  for (; end - p >= 32; p += 32) {
-    const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-    const auto mask = static_cast<unsigned>(
+  BlockMasks masks;
+  for (unsigned i = 0; i < kBlockBytes / 32; ++i) {
+    const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32 * i));
+    const auto ends = static_cast<std::uint32_t>(
         _mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(bytes, lf), _mm256_cmpeq_epi8(bytes, cr))));
-    if (mask != 0) return p + __builtin_ctz(mask);
+    masks.line_ends |= std::uint64_t{ends} << (32 * i);
+    masks.non_ascii |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(bytes))} << (32 * i);
   }
-  return find_line_end_sse2(p, end);
+  return masks;
 }
 #endif
 
 #if defined(SSE_SCAN_WASM)
-const char* find_line_end_simd128(const char* p, const char* end) {
+BlockMasks classify_simd128(const char* block) {
   const v128_t lf = wasm_i8x16_splat('\n');
   const v128_t cr = wasm_i8x16_splat('\r');
-  for (; end - p >= 16; p += 16) {
-    const v128_t bytes = wasm_v128_load(p);
-    const auto mask = static_cast<unsigned>(wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(bytes, lf), wasm_i8x16_eq(bytes, cr))));
-    if (mask != 0) return p + __builtin_ctz(mask);
+  BlockMasks masks;
+  for (unsigned i = 0; i < kBlockBytes / 16; ++i) {
+    const v128_t bytes = wasm_v128_load(block + 16 * i);
+    const auto ends = static_cast<std::uint32_t>(wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(bytes, lf), wasm_i8x16_eq(bytes, cr))));
+    masks.line_ends |= std::uint64_t{ends} << (16 * i);
+    masks.non_ascii |= std::uint64_t{static_cast<std::uint32_t>(wasm_i8x16_bitmask(bytes))} << (16 * i);
   }
-  return find_line_end_scalar(p, end);
+  return masks;
 }
 #endif
 
-using LineEndScanner = const char* (*)(const char*, const char*);
+using BlockClassifier = BlockMasks (*)(const char*);
 
-LineEndScanner scanner_for(scan::Kernel kernel) {
+BlockClassifier classifier_for(scan::Kernel kernel) {
   switch (kernel) {
 #if defined(SSE_SCAN_X86)
-    case scan::Kernel::sse2: return find_line_end_sse2;
-    case scan::Kernel::avx2: return find_line_end_avx2;
+    case scan::Kernel::sse2: return classify_sse2;
+    case scan::Kernel::avx2: return classify_avx2;
 #endif
 #if defined(SSE_SCAN_WASM)
-    case scan::Kernel::simd128: return find_line_end_simd128;
+    case scan::Kernel::simd128: return classify_simd128;
 #endif
-    default: return find_line_end_scalar;
+    default: return classify_scalar;
   }
 }
 
-LineEndScanner& current_scanner() {
-  static LineEndScanner scanner = scanner_for(scan::best_kernel());
-  return scanner;
+BlockClassifier& current_classifier() {
+  static BlockClassifier classifier = classifier_for(scan::best_kernel());
+  return classifier;
 }
 
-const char* find_line_end(const char* p, const char* end) { return current_scanner()(p, end); }
+// Classifies the block at `block`, of which only `available` bytes exist: a short block is
+// classified from a zero-padded copy (zero is neither a line end nor non-ASCII).
+BlockMasks classify(BlockClassifier classifier, const char* block, std::size_t available) {
+  if (available >= kBlockBytes) return classifier(block);
+  char padded[kBlockBytes] = {};
+  std::memcpy(padded, block, available);
+  return classifier(padded);
+}
+
+// Bits [from, 64) of a mask; 0 when from is 64 or more.
+std::uint64_t bits_from(std::ptrdiff_t from) {
+  if (from <= 0) return ~std::uint64_t{0};
+  return from >= 64 ? 0 : ~std::uint64_t{0} << from;
+}
 
 std::string_view without_one_leading_space(std::string_view value) {
   if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   return value;
 }
 
-void release_if_large(std::string& buffer) {
-  if (buffer.capacity() > kRetainedCapacity) std::string().swap(buffer);
+// When `line` starts with `prefix` ("name:"), takes it off, with the value's one leading space.
+template <std::size_t N>
+bool take_field_prefix(std::string_view& line, const char (&prefix)[N]) {
+  constexpr std::size_t kLength = N - 1;
+  if (line.size() < kLength) return false;
+  // A loop, not memcmp: in WebAssembly memcmp is a library call per line.
+  for (std::size_t i = 0; i < kLength; ++i) {
+    if (line[i] != prefix[i]) return false;
+  }
+  line = without_one_leading_space(line.substr(kLength));
+  return true;
+}
+
+void release_if_large(detail::Buffer<char>& buffer) {
+  if (buffer.capacity() > kRetainedCapacity) buffer.release();
 }
 
 // Length of the well-formed UTF-8 sequence starting at `p`, or 0 when the bytes there are not
@@ -188,12 +215,19 @@ Kernel best_kernel() { return available_kernels().back(); }
 Kernel use_kernel(Kernel kernel) {
   const auto kernels = available_kernels();
   if (std::find(kernels.begin(), kernels.end(), kernel) == kernels.end()) kernel = Kernel::scalar;
-  current_scanner() = scanner_for(kernel);
+  current_classifier() = classifier_for(kernel);
   return kernel;
 }
 
+BlockMasks classify_block(Kernel kernel, const char* block) { return classifier_for(kernel)(block); }
+
 const char* find_line_end(Kernel kernel, const char* begin, const char* end) {
-  return scanner_for(kernel)(begin, end);
+  const BlockClassifier classifier = classifier_for(kernel);
+  for (const char* block = begin; block < end; block += kBlockBytes) {
+    const std::uint64_t ends = classify(classifier, block, static_cast<std::size_t>(end - block)).line_ends;
+    if (ends != 0) return block + __builtin_ctzll(ends);
+  }
+  return end;
 }
 
 }  // namespace scan
@@ -220,7 +254,8 @@ bool is_valid(std::string_view bytes) {
   return true;
 }
 
-void append_with_replacement(std::string& out, std::string_view bytes) {
+template <typename Out>
+void append_replacing(Out& out, std::string_view bytes) {
   const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
   const auto* p = begin;
   const auto* end = p + bytes.size();
@@ -243,6 +278,8 @@ void append_with_replacement(std::string& out, std::string_view bytes) {
   }
   out.append(bytes.data() + (valid_from - begin), static_cast<std::size_t>(end - valid_from));
 }
+
+void append_with_replacement(std::string& out, std::string_view bytes) { append_replacing(out, bytes); }
 
 }  // namespace utf8
 
@@ -284,37 +321,59 @@ void Parser::consume_bom(const char*& p, const char* end) {
   }
 }
 
+// Walks the line ends of each 64-byte block as bits. A line's bytes >= 0x80 are known from the
+// same scan, so values that hold none skip UTF-8 validation.
 void Parser::split_lines(const char* p, const char* end) {
-  while (p != end) {
-    const char* line_end = find_line_end(p, end);
-    const auto length = static_cast<std::size_t>(line_end - p);
-    if (!within_limit(carried_bytes_ + length)) return;
-    if (line_end == end) {  // unterminated: keep it for the next chunk
-      carry_partial_line(p, length);
-      return;
-    }
-    if (carried_bytes_ == 0) {
-      process_line(std::string_view(p, length));  // whole line in this chunk: no copy
-    } else {
-      finish_carried_line(p, length);
-    }
-    if (error_ != ParseError::none) return;
-    p = line_end + 1;
-    if (*line_end == '\r') {
-      if (p == end) {
-        skip_lf_ = true;  // a CRLF split across chunks
-      } else if (*p == '\n') {
-        ++p;
+  const BlockClassifier classifier = current_classifier();
+  const char* line_start = p;
+  bool line_non_ascii = false;  // the current line held a byte >= 0x80 in an earlier block
+  for (const char* block = p; block < end; block += kBlockBytes) {
+    const BlockMasks masks = classify(classifier, block, static_cast<std::size_t>(end - block));
+    // Bits before line_start are the LF of a CRLF whose CR ended the previous block.
+    std::uint64_t ends = masks.line_ends & bits_from(line_start - block);
+    while (ends != 0) {
+      const auto bit = static_cast<std::ptrdiff_t>(__builtin_ctzll(ends));
+      const char* line_end = block + bit;
+      const std::uint64_t line_bits = bits_from(line_start - block) & ~bits_from(bit);
+      const bool non_ascii = line_non_ascii || (masks.non_ascii & line_bits) != 0;
+      if (!complete_line(line_start, static_cast<std::size_t>(line_end - line_start), non_ascii)) return;
+      const char* next = line_end + 1;
+      if (*line_end == '\r') {
+        if (next == end) {
+          skip_lf_ = true;  // a CRLF split across chunks
+        } else if (*next == '\n') {
+          ++next;
+        }
       }
+      line_start = next;
+      line_non_ascii = false;
+      ends &= bits_from(next - block);
     }
+    line_non_ascii = line_non_ascii || (masks.non_ascii & bits_from(line_start - block)) != 0;
   }
+  keep_data_view();  // the chunk's bytes are gone after this call
+  if (line_start < end) {  // unterminated: keep it for the next chunk
+    const auto length = static_cast<std::size_t>(end - line_start);
+    if (within_limit(carried_bytes_ + length)) carry_partial_line(line_start, length, line_non_ascii);
+  }
+}
+
+bool Parser::complete_line(const char* p, std::size_t length, bool non_ascii) {
+  if (!within_limit(carried_bytes_ + length)) return false;
+  if (carried_bytes_ == 0) {
+    process_line(std::string_view(p, length), non_ascii);  // whole line in this chunk: no copy
+  } else {
+    finish_carried_line(p, length, non_ascii);
+  }
+  return error_ == ParseError::none;
 }
 
 // Keeps the start of a line for the next chunk. Once a carried line shows itself to be a `data`
 // field, its value goes straight into the data buffer: a long data line is copied once, not
 // into line_ and then again into data_.
-void Parser::carry_partial_line(const char* p, std::size_t length) {
+void Parser::carry_partial_line(const char* p, std::size_t length, bool non_ascii) {
   carried_bytes_ += length;
+  carried_non_ascii_ = carried_non_ascii_ || non_ascii;
   if (streaming_value_) {
     append_bounded(data_, p, length);
     return;
@@ -322,20 +381,23 @@ void Parser::carry_partial_line(const char* p, std::size_t length) {
   append_bounded(line_, p, length);
   constexpr std::string_view kDataField = "data:";
   // Six bytes tell whether the value starts with the one space to remove.
-  if (line_.size() > kDataField.size() && std::string_view(line_).starts_with(kDataField)) {
+  if (line_.size() > kDataField.size() && line_.view().starts_with(kDataField)) {
     value_start_ = data_.size();
-    const std::size_t skip = kDataField.size() + (line_[kDataField.size()] == ' ' ? 1 : 0);
+    const std::size_t skip = kDataField.size() + (line_.data()[kDataField.size()] == ' ' ? 1 : 0);
     append_bounded(data_, line_.data() + skip, line_.size() - skip);
     line_.clear();
     streaming_value_ = true;
   }
 }
 
-void Parser::finish_carried_line(const char* p, std::size_t length) {
+void Parser::finish_carried_line(const char* p, std::size_t length, bool non_ascii) {
+  non_ascii = non_ascii || carried_non_ascii_;
   carried_bytes_ = 0;
+  carried_non_ascii_ = false;
   if (!streaming_value_) {
     line_.append(p, length);
-    process_line(line_);
+    process_line(line_.view(), non_ascii);
+    keep_data_view();  // it may point into line_
     line_.clear();
     release_if_large(line_);
     return;
@@ -343,18 +405,18 @@ void Parser::finish_carried_line(const char* p, std::size_t length) {
   data_.append(p, length);
   streaming_value_ = false;
   // The value was appended raw: decode it in place if it holds invalid UTF-8.
-  const std::string_view value = std::string_view(data_).substr(value_start_);
-  if (!utf8::is_valid(value)) {
+  const std::string_view value = data_.view().substr(value_start_);
+  if (non_ascii && !utf8::is_valid(value)) {
     scratch_.clear();
-    utf8::append_with_replacement(scratch_, value);
-    data_.resize(value_start_);
-    data_.append(scratch_);
+    utf8::append_replacing(scratch_, value);
+    data_.truncate(value_start_);
+    data_.append(scratch_.view());
   }
   data_.push_back('\n');
 }
 
 // Grows a buffer geometrically but never past the limit, so a huge line costs at most the limit.
-void Parser::append_bounded(std::string& buffer, const char* p, std::size_t length) {
+void Parser::append_bounded(detail::Buffer<char>& buffer, const char* p, std::size_t length) {
   const std::size_t needed = buffer.size() + length;
   if (needed > buffer.capacity()) {
     buffer.reserve(std::max(needed, std::min(2 * buffer.capacity(), options_.max_buffered_bytes)));
@@ -365,16 +427,19 @@ void Parser::append_bounded(std::string& buffer, const char* p, std::size_t leng
 // The limit counts the decoded data of earlier lines plus the raw bytes of the current line,
 // whether that line waits in line_ or streams into data_.
 bool Parser::within_limit(std::size_t line_bytes) {
-  const std::size_t earlier_data = streaming_value_ ? value_start_ : data_.size();
+  std::size_t earlier_data = streaming_value_ ? value_start_ : data_.size();
+  if (data_in_view_) earlier_data += data_view_.size() + 1;
   if (earlier_data + line_bytes <= options_.max_buffered_bytes) return true;
   fail(ParseError::buffer_limit);
   return false;
 }
 
 void Parser::discard_pending() {
-  std::string().swap(line_);
+  line_.release();
   carried_bytes_ = 0;
+  carried_non_ascii_ = false;
   streaming_value_ = false;
+  data_in_view_ = false;
   data_.clear();
   type_.clear();
 }
@@ -382,48 +447,82 @@ void Parser::discard_pending() {
 void Parser::fail(ParseError error) {
   error_ = error;
   discard_pending();
-  std::string().swap(data_);
-  std::string().swap(type_);
+  data_.release();
+  type_.release();
   std::string message = "event-stream line or event exceeds the limit of " +
                         std::to_string(options_.max_buffered_bytes) +
                         " buffered bytes; the parser stopped until reset()";
   sink_.on_error(error, message);
 }
 
-void Parser::process_line(std::string_view line) {
+void Parser::process_line(std::string_view line, bool non_ascii) {
   if (line.empty()) {
     dispatch_event();
     return;
   }
+  // The common fields first, without searching for the colon.
+  std::string_view value = line;
+  if (take_field_prefix(value, "data:")) return append_data(value, non_ascii);
+  if (take_field_prefix(value, "id:")) return process_field(Field::id, value, non_ascii);
+  if (take_field_prefix(value, "event:")) return process_field(Field::event, value, non_ascii);
   const std::size_t colon = line.find(':');
   if (colon == 0) {
-    sink_.on_comment(decoded(without_one_leading_space(line.substr(1))));
+    sink_.on_comment(decoded(without_one_leading_space(line.substr(1)), non_ascii));
     return;
   }
   if (colon == std::string_view::npos) {
-    process_field(line, {});
+    process_field(field_named(line), {}, non_ascii);
   } else {
-    process_field(line.substr(0, colon), without_one_leading_space(line.substr(colon + 1)));
+    process_field(field_named(line.substr(0, colon)), without_one_leading_space(line.substr(colon + 1)), non_ascii);
   }
 }
 
 // Field names compare as raw bytes: a name holding invalid UTF-8 decodes to text with U+FFFD,
 // which matches none of them either.
-void Parser::process_field(std::string_view name, std::string_view value) {
-  if (name == "data") {
-    data_.append(decoded(value));
-    data_.push_back('\n');
-  } else if (name == "event") {
-    type_.assign(decoded(value));
-  } else if (name == "id") {
+Parser::Field Parser::field_named(std::string_view name) {
+  if (name == "data") return Field::data;
+  if (name == "event") return Field::event;
+  if (name == "id") return Field::id;
+  if (name == "retry") return Field::retry;
+  return Field::ignored;
+}
+
+void Parser::process_field(Field field, std::string_view value, bool non_ascii) {
+  if (field == Field::data) {
+    append_data(value, non_ascii);
+  } else if (field == Field::event) {
+    type_.assign(decoded(value, non_ascii));
+  } else if (field == Field::id) {
     // U+0000 is the byte 0x00 and nothing else in UTF-8, before or after decoding.
     if (value.find('\0') == std::string_view::npos) {
-      id_buffer_.assign(decoded(value));
+      id_buffer_.assign(decoded(value, non_ascii));
       id_in_block_ = true;
     }
-  } else if (name == "retry") {
+  } else if (field == Field::retry) {
     set_retry(value);
   }
+}
+
+// Appends a data value and LF to the data buffer. The first value of a block stays a view when
+// it needs no repair; keep_data_view() copies it once something else must follow it or the
+// bytes under it go away.
+void Parser::append_data(std::string_view raw, bool non_ascii) {
+  const std::string_view value = decoded(raw, non_ascii);
+  if (!data_in_view_ && data_.empty() && value.data() == raw.data()) {
+    data_view_ = value;
+    data_in_view_ = true;
+    return;
+  }
+  keep_data_view();
+  data_.append(value);
+  data_.push_back('\n');
+}
+
+void Parser::keep_data_view() {
+  if (!data_in_view_) return;
+  data_in_view_ = false;
+  data_.append(data_view_);
+  data_.push_back('\n');
 }
 
 // Only ASCII digits count. An empty value resets to the default and a number beyond 64 bits is
@@ -448,36 +547,42 @@ void Parser::set_retry(std::string_view value) {
 void Parser::dispatch_event() {
   const bool id_set = id_in_block_;
   if (id_set) {
-    last_event_id_ = id_buffer_;
+    last_event_id_.assign(id_buffer_.view());
     id_in_block_ = false;
-    sink_.on_id(last_event_id_);
+    sink_.on_id(last_event_id_.view());
   }
-  if (!data_.empty()) {
-    data_.pop_back();  // every data line appended an LF; the last one goes
+  if (data_in_view_ || !data_.empty()) {
+    std::string_view data = data_view_;
+    if (data_in_view_) {
+      data_in_view_ = false;
+    } else {
+      data_.pop_back();  // every data line appended an LF; the last one goes
+      data = data_.view();
+    }
     const bool type_set = !type_.empty();
-    const Event event{type_set ? std::string_view(type_) : std::string_view("message"), data_,
-                      last_event_id_, type_set, id_set};
+    const Event event{type_set ? type_.view() : std::string_view("message"), data,
+                      last_event_id_.view(), type_set, id_set};
     sink_.on_event(event);
   }
   // A buffer that grew for a large event is kept while events stay large, and released once
   // they no longer need a quarter of it.
-  if (data_.capacity() > kRetainedCapacity && data_.size() < data_.capacity() / 4) std::string().swap(data_);
+  if (data_.capacity() > kRetainedCapacity && data_.size() < data_.capacity() / 4) data_.release();
   data_.clear();
   type_.clear();
 }
 
-std::string_view Parser::decoded(std::string_view raw) {
-  if (utf8::is_valid(raw)) return raw;
+std::string_view Parser::decoded(std::string_view raw, bool non_ascii) {
+  if (!non_ascii || utf8::is_valid(raw)) return raw;
   scratch_.clear();
-  utf8::append_with_replacement(scratch_, raw);
-  return scratch_;
+  utf8::append_replacing(scratch_, raw);
+  return scratch_.view();
 }
 
 void Parser::reset() {
   discard_pending();
   release_if_large(data_);
   if (id_in_block_) {
-    id_buffer_ = last_event_id_;
+    id_buffer_.assign(last_event_id_.view());
     id_in_block_ = false;
   }
   bom_matched_ = 0;

@@ -6,13 +6,108 @@
 // valid only during the call, so the steady state allocates nothing per event.
 #pragma once
 
+#include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace sse {
+
+namespace detail {
+// A growable array of trivially copyable items, for the parser's buffers. It does std::string's
+// job on the hot path without library calls: in WebAssembly the prebuilt libc++ members are
+// not inlined, and per-line calls into them made the module several times slower.
+template <typename T>
+  requires std::is_trivially_copyable_v<T>
+class Buffer {
+ public:
+  Buffer() = default;
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+  Buffer(Buffer&& other) noexcept
+      : items_(std::exchange(other.items_, nullptr)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {}
+  Buffer& operator=(Buffer&& other) noexcept {
+    std::swap(items_, other.items_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+    return *this;
+  }
+  ~Buffer() { std::free(items_); }
+
+  [[nodiscard]] T* data() { return items_; }
+  [[nodiscard]] const T* data() const { return items_; }
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] std::size_t capacity() const { return capacity_; }
+  [[nodiscard]] bool empty() const { return size_ == 0; }
+  [[nodiscard]] std::string_view view() const
+    requires std::same_as<T, char>
+  {
+    return {items_, size_};
+  }
+
+  void clear() { size_ = 0; }
+  void truncate(std::size_t size) { size_ = std::min(size, size_); }
+  void pop_back() { --size_; }
+  // Frees the memory.
+  void release() { Buffer().swap_with(*this); }
+  void reserve(std::size_t capacity) {
+    if (capacity > capacity_) reallocate(capacity);
+  }
+  void append(const T* items, std::size_t count) {
+    if (count > capacity_ - size_) reallocate(std::max(size_ + count, 2 * capacity_));
+    if (count != 0) std::memcpy(items_ + size_, items, count * sizeof(T));
+    size_ += count;
+  }
+  void append(std::string_view text)
+    requires std::same_as<T, char>
+  {
+    append(text.data(), text.size());
+  }
+  void assign(std::string_view text)
+    requires std::same_as<T, char>
+  {
+    size_ = 0;
+    append(text.data(), text.size());
+  }
+  void push_back(T item) {
+    if (size_ == capacity_) reallocate(std::max<std::size_t>(16, 2 * capacity_));
+    items_[size_++] = item;
+  }
+
+ private:
+  void swap_with(Buffer& other) {
+    std::swap(items_, other.items_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+  }
+  void reallocate(std::size_t capacity) {
+    void* grown = std::realloc(items_, capacity * sizeof(T));
+    if (grown == nullptr) {
+#if defined(__cpp_exceptions)
+      throw std::bad_alloc();
+#else
+      std::abort();
+#endif
+    }
+    items_ = static_cast<T*>(grown);
+    capacity_ = capacity;
+  }
+
+  T* items_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+}  // namespace detail
 
 // One dispatched event. The views point into the parser and are valid during the sink call.
 struct Event {
@@ -73,9 +168,9 @@ class Parser {
 
   // The last event ID string (what a reconnection sends as Last-Event-ID): set from the
   // last-event-ID buffer at every blank line, even when no event is dispatched.
-  [[nodiscard]] std::string_view last_event_id() const { return last_event_id_; }
+  [[nodiscard]] std::string_view last_event_id() const { return last_event_id_.view(); }
   // The last-event-ID buffer: changes as soon as an `id` line is parsed.
-  [[nodiscard]] std::string_view last_event_id_buffer() const { return id_buffer_; }
+  [[nodiscard]] std::string_view last_event_id_buffer() const { return id_buffer_.view(); }
   [[nodiscard]] std::uint64_t reconnection_time() const { return reconnection_time_; }
   [[nodiscard]] ParseError error() const { return error_; }
   [[nodiscard]] const ParserOptions& options() const { return options_; }
@@ -86,31 +181,43 @@ class Parser {
  private:
   void consume_bom(const char*& p, const char* end);
   void split_lines(const char* p, const char* end);
-  void carry_partial_line(const char* p, std::size_t length);
-  void finish_carried_line(const char* p, std::size_t length);
-  void append_bounded(std::string& buffer, const char* p, std::size_t length);
+  bool complete_line(const char* p, std::size_t length, bool non_ascii);
+  void carry_partial_line(const char* p, std::size_t length, bool non_ascii);
+  void finish_carried_line(const char* p, std::size_t length, bool non_ascii);
+  void append_bounded(detail::Buffer<char>& buffer, const char* p, std::size_t length);
   void discard_pending();
-  void process_line(std::string_view line);
-  void process_field(std::string_view name, std::string_view value);
+  void process_line(std::string_view line, bool non_ascii);
+  enum class Field : std::uint8_t { data, event, id, retry, ignored };
+  static Field field_named(std::string_view name);
+  void process_field(Field field, std::string_view value, bool non_ascii);
+  void append_data(std::string_view raw, bool non_ascii);
+  void keep_data_view();
   void set_retry(std::string_view value);
   void dispatch_event();
   bool within_limit(std::size_t line_bytes);
   void fail(ParseError error);
   // The value as valid UTF-8: itself when already valid, else a repaired copy in scratch_.
-  std::string_view decoded(std::string_view raw);
+  // `non_ascii` is false when the scan saw no byte >= 0x80 in it: then it is valid as it is.
+  std::string_view decoded(std::string_view raw, bool non_ascii);
 
   EventSink& sink_;
   ParserOptions options_;
 
-  std::string line_;  // an unterminated line carried over from earlier chunks
+  detail::Buffer<char> line_;  // an unterminated line carried over from earlier chunks
   std::size_t carried_bytes_ = 0;  // raw bytes of that line so far (in line_ or streamed)
   std::size_t value_start_ = 0;    // where the streamed data value starts in data_
   bool streaming_value_ = false;   // the carried line is a `data` field streaming into data_
-  std::string data_;  // the data buffer
-  std::string type_;  // the event type buffer
-  std::string id_buffer_;
-  std::string last_event_id_;
-  std::string scratch_;  // UTF-8 repair of values holding invalid sequences
+  bool carried_non_ascii_ = false;  // the carried line holds a byte >= 0x80
+  // The data buffer. While a block has one data line so far and that line lies in the chunk
+  // being parsed, the buffer is that value plus LF and is kept as data_view_ instead of copied:
+  // a single-line event whose block lies in one chunk reaches the sink without a copy.
+  detail::Buffer<char> data_;
+  std::string_view data_view_;
+  bool data_in_view_ = false;
+  detail::Buffer<char> type_;  // the event type buffer
+  detail::Buffer<char> id_buffer_;
+  detail::Buffer<char> last_event_id_;
+  detail::Buffer<char> scratch_;  // UTF-8 repair of values holding invalid sequences
   std::uint64_t reconnection_time_;
 
   std::uint8_t bom_matched_ = 0;  // bytes of a leading BOM seen so far
@@ -120,16 +227,26 @@ class Parser {
   ParseError error_ = ParseError::none;
 };
 
-// Line-end scanning kernels. The parser uses the best one for the machine, chosen once; the
-// scalar kernel is the reference the others are tested against.
+// Line-end scanning kernels. A kernel classifies 64 bytes at a time; the parser uses the best
+// one for the machine, chosen once, and walks the line ends of a block as bits. The scalar
+// kernel is the reference the others are tested against.
 namespace scan {
 enum class Kernel : std::uint8_t { scalar, sse2, avx2, simd128 };
+inline constexpr std::size_t kBlockBytes = 64;
+// What a kernel finds in one block; bit i stands for byte i.
+struct BlockMasks {
+  std::uint64_t line_ends = 0;  // CR or LF
+  std::uint64_t non_ascii = 0;  // bytes >= 0x80: a value without any is valid UTF-8 as it is
+  friend bool operator==(const BlockMasks&, const BlockMasks&) = default;
+};
 // The kernels this build and CPU can run, scalar first and best last.
 [[nodiscard]] std::vector<Kernel> available_kernels();
 [[nodiscard]] Kernel best_kernel();
 // Makes every parser use `kernel` (for tests and benchmarks; not thread-safe). Returns the
 // kernel in use: scalar when `kernel` is not available.
 Kernel use_kernel(Kernel kernel);
+// Classifies the kBlockBytes bytes at `block` with `kernel`.
+[[nodiscard]] BlockMasks classify_block(Kernel kernel, const char* block);
 // The first CR or LF in [begin, end) found by `kernel`, or end.
 [[nodiscard]] const char* find_line_end(Kernel kernel, const char* begin, const char* end);
 }  // namespace scan
