@@ -2,6 +2,7 @@
 // against an independent reference, and chunking invariance on random streams.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 
 #include "corpus.hpp"
@@ -262,6 +263,30 @@ namespace {
 
 // What the bindings rely on for eventsource-parser compatibility: whether the block itself set
 // the type and the id, and on_id at the end of every block with an id, before its event.
+// A single-line event whose block lies in one chunk reaches the sink as a view of that chunk;
+// anything else (several lines, a line split across chunks, repaired UTF-8) is a copy.
+TEST(Parser, DeliversSingleLineDataInsideOneChunkWithoutCopying) {
+  struct : sse::EventSink {
+    std::vector<const char*> data_pointers;
+    std::vector<std::string> data;
+    void on_event(const sse::Event& event) override {
+      data_pointers.push_back(event.data.data());
+      data.emplace_back(event.data);
+    }
+  } sink;
+  sse::Parser parser(sink);
+  const std::string chunk = "data: first\n\nevent: e\nid: 7\ndata:second\n\ndata: a\ndata: b\n\ndata: \xFF\n\ndata: spl";
+  parser.feed(chunk);
+  parser.feed("it\n\n");
+  ASSERT_EQ(sink.data, (std::vector<std::string>{"first", "second", "a\nb", "\xEF\xBF\xBD", "split"}));
+  const auto in_chunk = [&](const char* p) { return p >= chunk.data() && p < chunk.data() + chunk.size(); };
+  EXPECT_EQ(sink.data_pointers[0], chunk.data() + 6);
+  EXPECT_EQ(sink.data_pointers[1], chunk.data() + chunk.find("second"));
+  EXPECT_FALSE(in_chunk(sink.data_pointers[2]));
+  EXPECT_FALSE(in_chunk(sink.data_pointers[3]));
+  EXPECT_FALSE(in_chunk(sink.data_pointers[4]));
+}
+
 TEST(Parser, ReportsWhetherTheBlockSetTypeAndIdAndCallsOnIdFirst) {
   struct : sse::EventSink {
     std::vector<std::string> calls;
@@ -302,6 +327,31 @@ TEST(ScanKernels, AgreeWithTheScalarReferenceOnRandomBytes) {
           << "kernel " << static_cast<int>(kernel) << " round " << round;
     }
   }
+}
+
+// Both masks of every block: line ends and bytes >= 0x80, with all 256 byte values in play.
+TEST(ScanKernels, ClassifyEveryBlockAsTheScalarReferenceDoes) {
+  const auto kernels = sse::scan::available_kernels();
+  std::mt19937 random(12);
+  char block[sse::scan::kBlockBytes];
+  for (int round = 0; round < 20000; ++round) {
+    const bool dense = round % 2 == 0;  // every byte value, or mostly ASCII with a few others
+    for (char& c : block) {
+      c = static_cast<char>(dense ? random() % 256 : (random() % 16 == 0 ? 0x80 + random() % 128 : 'a'));
+    }
+    const auto expected = sse::scan::classify_block(sse::scan::Kernel::scalar, block);
+    for (const auto kernel : kernels) {
+      ASSERT_EQ(sse::scan::classify_block(kernel, block), expected)
+          << "kernel " << static_cast<int>(kernel) << " round " << round;
+    }
+  }
+  std::memset(block, 'a', sizeof block);
+  block[0] = '\r';
+  block[63] = '\n';
+  block[31] = static_cast<char>(0xC3);
+  const auto masks = sse::scan::classify_block(sse::scan::Kernel::scalar, block);
+  EXPECT_EQ(masks.line_ends, (std::uint64_t{1} << 63) | 1);
+  EXPECT_EQ(masks.non_ascii, std::uint64_t{1} << 31);
 }
 
 TEST(ScanKernels, TheBestIsAvailableAndUnavailableOnesFallBackToScalar) {
