@@ -10,39 +10,48 @@
 
 #include "sse/parser.hpp"
 
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
 #define SSE_EXPORT extern "C" __attribute__((used, visibility("default")))
 
 namespace {
 
-// Each record is kRecordWords uint32 words: kind, then kind-specific fields.
+// Each record is kRecordWords uint32 words: kind, then kind-specific fields. An event carries
+// no last event ID: it is the text of the latest kId record (or what JS set), which JS keeps.
 enum RecordKind : std::uint32_t {
-  kEvent = 1,    // kind | type_set << 8 | id_set << 9, arena start, type/data/id lengths
+  kEvent = 1,    // kind | type_set << 8 | id_set << 9, arena start, type/data lengths
   kRetry = 2,    // kind, low 32 bits, high 32 bits
   kComment = 3,  // kind, arena start, length
   kId = 4,       // kind, arena start, length: a block ended with an id field
   kError = 5,    // kind, sse::ParseError
 };
-constexpr std::size_t kRecordWords = 5;
+constexpr std::size_t kRecordWords = 4;
 
 // UTF-16 code units of valid UTF-8: every byte that is not a continuation starts a code point,
-// and four-byte sequences need a surrogate pair. ASCII, the common case, goes eight bytes at a
-// time.
+// and four-byte sequences need a surrogate pair. Sixteen bytes at a time; ASCII costs one test.
 std::uint32_t utf16_length(std::string_view utf8) {
   const char* p = utf8.data();
   const char* end = p + utf8.size();
   auto units = static_cast<std::uint32_t>(utf8.size());
-  for (; end - p >= 8; p += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, p, sizeof word);
-    if ((word & 0x8080808080808080ULL) == 0) continue;
-    for (int i = 0; i < 8; ++i) {
-      const auto byte = static_cast<unsigned char>(p[i]);
-      units -= static_cast<std::uint32_t>((byte & 0xC0) == 0x80) - static_cast<std::uint32_t>(byte >= 0xF0);
-    }
+#if defined(__wasm_simd128__)
+  const v128_t continuation_bits = wasm_i8x16_splat(static_cast<char>(0xC0));
+  const v128_t continuation = wasm_i8x16_splat(static_cast<char>(0x80));
+  const v128_t four_byte_lead = wasm_u8x16_splat(0xF0);
+  for (; end - p >= 16; p += 16) {
+    const v128_t bytes = wasm_v128_load(p);
+    if (wasm_i8x16_bitmask(bytes) == 0) continue;
+    const auto continuations = static_cast<std::uint32_t>(
+        wasm_i8x16_bitmask(wasm_i8x16_eq(wasm_v128_and(bytes, continuation_bits), continuation)));
+    const auto leads = static_cast<std::uint32_t>(wasm_i8x16_bitmask(wasm_u8x16_ge(bytes, four_byte_lead)));
+    units = units - static_cast<std::uint32_t>(__builtin_popcount(continuations)) +
+            static_cast<std::uint32_t>(__builtin_popcount(leads));
   }
+#endif
   for (; p != end; ++p) {
     const auto byte = static_cast<unsigned char>(*p);
-    units -= static_cast<std::uint32_t>((byte & 0xC0) == 0x80) - static_cast<std::uint32_t>(byte >= 0xF0);
+    units = units - static_cast<std::uint32_t>((byte & 0xC0) == 0x80) + static_cast<std::uint32_t>(byte >= 0xF0);
   }
   return units;
 }
@@ -78,8 +87,7 @@ class Session final : public sse::EventSink {
     const std::uint32_t type_units = event.type_set ? append(event.type) : 0;
     const std::uint32_t data_units = append(event.data);
     push(kEvent | (event.type_set ? 1u << 8 : 0u) | (event.id_set ? 1u << 9 : 0u), start, type_units,
-         data_units,
-         append(event.last_event_id));
+         data_units);
   }
   void on_retry(std::uint64_t milliseconds) override {
     push(kRetry, static_cast<std::uint32_t>(milliseconds), static_cast<std::uint32_t>(milliseconds >> 32));
@@ -103,9 +111,8 @@ class Session final : public sse::EventSink {
     arena_units_ += units;
     return units;
   }
-  void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0, std::uint32_t d = 0,
-            std::uint32_t e = 0) {
-    const std::uint32_t record[kRecordWords] = {a, b, c, d, e};
+  void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0, std::uint32_t d = 0) {
+    const std::uint32_t record[kRecordWords] = {a, b, c, d};
     records_.append(record, kRecordWords);
   }
 

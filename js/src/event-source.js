@@ -1,7 +1,7 @@
 // WasmEventSource: the browser's EventSource (WHATWG HTML §9.2) over fetch(), with the parser in
 // WebAssembly. Default behaviour follows the standard and Chromium; the extensions in the second
 // argument are opt-in.
-import { ERROR, EVENT, ID, RECORD_WORDS, RETRY, Session, eventAt, retryAt, textAt } from './session.js';
+import { ERROR, EVENT, ID, RECORD_WORDS, RETRY, Session, eventDataAt, eventTypeAt, retryAt, textAt } from './session.js';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -273,9 +273,10 @@ export class WasmEventSource extends EventTarget {
       if (this.#readyState === CLOSED) return false;
       const kind = records[i] & 0xff;
       if (kind === EVENT) {
-        const { type = 'message', data, lastEventId } = eventAt(batch, i);
+        const type = eventTypeAt(batch, i) ?? 'message';
+        const data = eventDataAt(batch, i);
         this.#failures = 0;
-        this.dispatchEvent(new MessageEvent(type, { data, origin: this.#origin, lastEventId }));
+        this.dispatchEvent(new MessageEvent(type, { data, origin: this.#origin, lastEventId: this.#lastEventId }));
       } else if (kind === ID) {
         this.#lastEventId = textAt(batch, i);
       } else if (kind === RETRY) {

@@ -1,6 +1,19 @@
 // createParser: eventsource-parser 4's API (callbacks and shapes), backed by the WebAssembly
 // parser.
-import { COMMENT, ERROR, EVENT, ID, RECORD_WORDS, RETRY, Session, eventAt, retryAt, textAt } from './session.js';
+import {
+  COMMENT,
+  ERROR,
+  EVENT,
+  ID,
+  RECORD_WORDS,
+  RETRY,
+  Session,
+  eventDataAt,
+  eventIdSetAt,
+  eventTypeAt,
+  retryAt,
+  textAt,
+} from './session.js';
 
 export class ParseError extends Error {
   constructor(message, options) {
@@ -17,16 +30,18 @@ export function createParser(config) {
   const { onEvent, onId, onRetry, onComment, onError, maxBufferSize } = config ?? {};
   const session = new Session(maxBufferSize ?? 0);
   let terminated = false;
+  let lastId = ''; // the text of the latest ID record: an event's id when its block set one
 
   function deliver(batch) {
     const { records } = batch;
     for (let i = 0; i < records.length; i += RECORD_WORDS) {
       const kind = records[i] & 0xff;
       if (kind === EVENT) {
-        const { type, data, lastEventId, idSet } = eventAt(batch, i);
-        onEvent?.({ id: idSet ? lastEventId : undefined, event: type, data });
+        const id = eventIdSetAt(batch, i) ? lastId : undefined;
+        onEvent?.({ id, event: eventTypeAt(batch, i), data: eventDataAt(batch, i) });
       } else if (kind === ID) {
-        onId?.(textAt(batch, i));
+        lastId = textAt(batch, i);
+        onId?.(lastId);
       } else if (kind === RETRY) {
         onRetry?.(retryAt(batch, i));
       } else if (kind === COMMENT) {

@@ -1,9 +1,10 @@
 // One parser session in WebAssembly memory and the batch protocol of wasm/binding.cpp: a chunk
 // is copied in once, parsed in one call, and all its records come back at once — a table of
-// five-word records and a UTF-8 arena decoded with one TextDecoder call.
+// four-word records and a UTF-8 arena decoded with one TextDecoder call. Events carry no last
+// event ID: it is the text of the latest ID record, which the reader keeps.
 import { memoryBytes, wasm } from './wasm.js';
 
-export const RECORD_WORDS = 5;
+export const RECORD_WORDS = 4;
 export const EVENT = 1;
 export const RETRY = 2;
 export const COMMENT = 3;
@@ -13,14 +14,20 @@ export const ERROR = 5;
 export const TYPE_SET = 0x100;
 export const ID_SET = 0x200;
 
-/** The event record at `i`: `type` is undefined when the block set none; `idSet` tells
- *  whether the block itself had an `id` field. */
-export function eventAt({ records, text }, i) {
-  let at = records[i + 1];
-  const type = records[i] & TYPE_SET ? text.slice(at, (at += records[i + 2])) : undefined;
-  const data = text.slice(at, (at += records[i + 3]));
-  const lastEventId = text.slice(at, at + records[i + 4]);
-  return { type, data, lastEventId, idSet: (records[i] & ID_SET) !== 0 };
+/** The type of the event record at `i`, or undefined when its block set none. */
+export function eventTypeAt({ records, text }, i) {
+  return records[i] & TYPE_SET ? text.slice(records[i + 1], records[i + 1] + records[i + 2]) : undefined;
+}
+
+/** The data of the event record at `i`. */
+export function eventDataAt({ records, text }, i) {
+  const at = records[i + 1] + records[i + 2];
+  return text.slice(at, at + records[i + 3]);
+}
+
+/** Whether the block of the event record at `i` had an `id` field itself. */
+export function eventIdSetAt({ records }, i) {
+  return (records[i] & ID_SET) !== 0;
 }
 
 /** The reconnection time of a RETRY record at `i`, in ms (64 bits as two words). */
