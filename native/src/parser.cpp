@@ -329,14 +329,15 @@ void Parser::split_lines(const char* p, const char* end) {
   bool line_non_ascii = false;  // the current line held a byte >= 0x80 in an earlier block
   for (const char* block = p; block < end; block += kBlockBytes) {
     const BlockMasks masks = classify(classifier, block, static_cast<std::size_t>(end - block));
-    // Bits before line_start are the LF of a CRLF whose CR ended the previous block.
+    // Both masks keep only bits from the current line's start on. Bits before it are the LF of
+    // a CRLF whose CR ended the previous block.
     std::uint64_t ends = masks.line_ends & bits_from(line_start - block);
+    std::uint64_t non_ascii = masks.non_ascii;
     while (ends != 0) {
-      const auto bit = static_cast<std::ptrdiff_t>(__builtin_ctzll(ends));
+      const unsigned bit = static_cast<unsigned>(__builtin_ctzll(ends));
       const char* line_end = block + bit;
-      const std::uint64_t line_bits = bits_from(line_start - block) & ~bits_from(bit);
-      const bool non_ascii = line_non_ascii || (masks.non_ascii & line_bits) != 0;
-      if (!complete_line(line_start, static_cast<std::size_t>(line_end - line_start), non_ascii)) return;
+      const bool line_has_non_ascii = line_non_ascii || (non_ascii & ((std::uint64_t{1} << bit) - 1)) != 0;
+      if (!complete_line(line_start, static_cast<std::size_t>(line_end - line_start), line_has_non_ascii)) return;
       const char* next = line_end + 1;
       if (*line_end == '\r') {
         if (next == end) {
@@ -347,9 +348,11 @@ void Parser::split_lines(const char* p, const char* end) {
       }
       line_start = next;
       line_non_ascii = false;
-      ends &= bits_from(next - block);
+      const std::uint64_t rest = bits_from(next - block);
+      ends &= rest;
+      non_ascii &= rest;
     }
-    line_non_ascii = line_non_ascii || (masks.non_ascii & bits_from(line_start - block)) != 0;
+    line_non_ascii = line_non_ascii || (non_ascii & bits_from(line_start - block)) != 0;
   }
   keep_data_view();  // the chunk's bytes are gone after this call
   if (line_start < end) {  // unterminated: keep it for the next chunk
@@ -507,6 +510,11 @@ void Parser::process_field(Field field, std::string_view value, bool non_ascii) 
 // it needs no repair; keep_data_view() copies it once something else must follow it or the
 // bytes under it go away.
 void Parser::append_data(std::string_view raw, bool non_ascii) {
+  if (!non_ascii && !data_in_view_ && data_.empty()) {  // the common case, first and cheapest
+    data_view_ = raw;
+    data_in_view_ = true;
+    return;
+  }
   const std::string_view value = decoded(raw, non_ascii);
   if (!data_in_view_ && data_.empty() && value.data() == raw.data()) {
     data_view_ = value;
