@@ -56,6 +56,10 @@ std::uint32_t utf16_length(std::string_view utf8) {
   return units;
 }
 
+std::uint32_t address(const void* pointer) {
+  return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(pointer));
+}
+
 class Session final : public sse::EventSink {
  public:
   explicit Session(std::size_t max_buffered_bytes)
@@ -72,14 +76,27 @@ class Session final : public sse::EventSink {
     return {reinterpret_cast<const char*>(input_.get()), size <= input_capacity_ ? size : 0};
   }
 
+  // Where the latest batch lies, at a fixed address JS reads after every call: no further calls
+  // per chunk. Addresses are 32-bit in wasm32.
+  struct BatchLayout {
+    std::uint32_t records_at = 0;
+    std::uint32_t record_count = 0;
+    std::uint32_t arena_at = 0;
+    std::uint32_t arena_size = 0;
+  };
+
   void begin_batch() {
     records_.clear();
     arena_.clear();
     arena_units_ = 0;
   }
-  std::uint32_t record_count() const { return static_cast<std::uint32_t>(records_.size() / kRecordWords); }
-  const std::uint32_t* records() const { return records_.data(); }
-  std::string_view arena() const { return arena_.view(); }
+  // Publishes the batch in layout_; returns its record count.
+  std::uint32_t end_batch() {
+    layout_ = {address(records_.data()), static_cast<std::uint32_t>(records_.size() / kRecordWords),
+               address(arena_.data()), static_cast<std::uint32_t>(arena_.size())};
+    return layout_.record_count;
+  }
+  const BatchLayout* layout() const { return &layout_; }
   sse::Parser& parser() { return parser_; }
 
   void on_event(const sse::Event& event) override {
@@ -112,8 +129,11 @@ class Session final : public sse::EventSink {
     return units;
   }
   void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0, std::uint32_t d = 0) {
-    const std::uint32_t record[kRecordWords] = {a, b, c, d};
-    records_.append(record, kRecordWords);
+    std::uint32_t* record = records_.extend(kRecordWords);
+    record[0] = a;
+    record[1] = b;
+    record[2] = c;
+    record[3] = d;
   }
 
   sse::Parser parser_;
@@ -122,6 +142,7 @@ class Session final : public sse::EventSink {
   sse::detail::Buffer<std::uint32_t> records_;
   sse::detail::Buffer<char> arena_;
   std::uint32_t arena_units_ = 0;
+  BatchLayout layout_;
 };
 
 }  // namespace
@@ -141,7 +162,7 @@ SSE_EXPORT std::uint8_t* sse_session_input(Session* session, std::uint32_t size)
 SSE_EXPORT std::uint32_t sse_session_feed(Session* session, std::uint32_t size) {
   session->begin_batch();
   session->parser().feed(session->input_view(size));
-  return session->record_count();
+  return session->end_batch();
 }
 
 // Ends the stream; with `consume`, the unterminated line is first parsed as if a LF followed.
@@ -149,7 +170,7 @@ SSE_EXPORT std::uint32_t sse_session_reset(Session* session, std::uint32_t consu
   session->begin_batch();
   if (consume != 0) session->parser().feed("\n");
   session->parser().reset();
-  return session->record_count();
+  return session->end_batch();
 }
 
 // Sets the last event ID (string and buffer) from the first `size` input bytes.
@@ -161,11 +182,9 @@ SSE_EXPORT void sse_session_set_last_event_id(Session* session, std::uint32_t si
 SSE_EXPORT std::uint32_t sse_session_read_id_buffer(Session* session) {
   session->begin_batch();
   session->on_comment(session->parser().last_event_id_buffer());
-  return session->record_count();
+  return session->end_batch();
 }
 
-SSE_EXPORT const std::uint32_t* sse_session_records(Session* session) { return session->records(); }
-SSE_EXPORT const char* sse_session_arena(Session* session) { return session->arena().data(); }
-SSE_EXPORT std::uint32_t sse_session_arena_size(Session* session) {
-  return static_cast<std::uint32_t>(session->arena().size());
-}
+// Where the session publishes each batch (Session::BatchLayout, four uint32 words): fixed for
+// the session's life.
+SSE_EXPORT const Session::BatchLayout* sse_session_batch(Session* session) { return session->layout(); }

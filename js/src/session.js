@@ -53,31 +53,35 @@ const registry =
 
 export class Session {
   #handle;
+  #layoutAt; // uint32 index of the session's BatchLayout in the memory
+  #inputAt = 0;
+  #inputCapacity = 0;
   #highSurrogate = ''; // a string chunk that ended inside a surrogate pair keeps its first half
 
   constructor(maxBufferedBytes = 0) {
-    this.#handle = wasm().sse_session_create(maxBufferedBytes >>> 0);
+    const exports = wasm();
+    this.#handle = exports.sse_session_create(maxBufferedBytes >>> 0);
+    this.#layoutAt = (exports.sse_session_batch(this.#handle) >>> 0) / 4;
     registry?.register(this, this.#handle, this);
   }
 
   /** Parses bytes or text; returns the batch of records it produced. */
   feed(chunk) {
-    const exports = wasm();
     let size;
     if (typeof chunk === 'string') {
       let text = this.#highSurrogate + chunk;
       const last = text.charCodeAt(text.length - 1);
       this.#highSurrogate = last >= 0xd800 && last <= 0xdbff ? text[text.length - 1] : '';
       if (this.#highSurrogate) text = text.slice(0, -1);
-      const at = exports.sse_session_input(this.#handle, text.length * 3) >>> 0;
+      const at = this.#input(text.length * 3);
       size = encoder.encodeInto(text, memoryBytes().subarray(at, at + text.length * 3)).written;
     } else {
       size = chunk.byteLength;
       if (size === 0) return EMPTY;
-      const at = exports.sse_session_input(this.#handle, size) >>> 0;
+      const at = this.#input(size); // may grow the memory: take the view after it
       memoryBytes().set(chunk, at);
     }
-    return this.#batch(exports.sse_session_feed(this.#handle, size));
+    return this.#batch(wasm().sse_session_feed(this.#handle, size));
   }
 
   /** Ends the stream (optionally parsing the unterminated line first); returns its records. */
@@ -87,11 +91,10 @@ export class Session {
   }
 
   setLastEventId(id) {
-    const exports = wasm();
     const bytes = encoder.encode(id);
-    const at = exports.sse_session_input(this.#handle, bytes.length) >>> 0;
+    const at = this.#input(bytes.length);
     memoryBytes().set(bytes, at);
-    exports.sse_session_set_last_event_id(this.#handle, bytes.length);
+    wasm().sse_session_set_last_event_id(this.#handle, bytes.length);
   }
 
   /** The last-event-ID buffer (moves at every `id` line). */
@@ -106,15 +109,24 @@ export class Session {
     this.#handle = 0;
   }
 
+  // Where the next `size` input bytes go. The buffer only grows (to a power of two), so one
+  // call into the module per growth, not per chunk.
+  #input(size) {
+    if (size > this.#inputCapacity) {
+      this.#inputCapacity = 2 ** Math.ceil(Math.log2(Math.max(size, 256)));
+      this.#inputAt = wasm().sse_session_input(this.#handle, this.#inputCapacity) >>> 0;
+    }
+    return this.#inputAt;
+  }
+
   // Copies the records out of WebAssembly memory: callbacks may feed this session again.
   #batch(count) {
     if (count === 0) return EMPTY;
-    const exports = wasm();
     const bytes = memoryBytes();
-    const recordsAt = exports.sse_session_records(this.#handle) >>> 0;
-    const records = new Uint32Array(bytes.buffer, recordsAt, count * RECORD_WORDS).slice();
-    const arenaAt = exports.sse_session_arena(this.#handle) >>> 0;
-    const arenaSize = exports.sse_session_arena_size(this.#handle);
+    const layout = new Uint32Array(bytes.buffer, this.#layoutAt * 4, 4);
+    const records = new Uint32Array(bytes.buffer, layout[0], count * RECORD_WORDS).slice();
+    const arenaAt = layout[2];
+    const arenaSize = layout[3];
     const text = arenaSize === 0 ? '' : decoder.decode(bytes.subarray(arenaAt, arenaAt + arenaSize));
     return { records, text };
   }

@@ -64,9 +64,15 @@ class Buffer {
     if (capacity > capacity_) reallocate(capacity);
   }
   void append(const T* items, std::size_t count) {
+    T* to = extend(count);
+    if (count != 0) std::memcpy(to, items, count * sizeof(T));
+  }
+  // Adds `count` items left for the caller to write; returns where they start.
+  T* extend(std::size_t count) {
     if (count > capacity_ - size_) reallocate(std::max(size_ + count, 2 * capacity_));
-    if (count != 0) std::memcpy(items_ + size_, items, count * sizeof(T));
+    T* added = items_ + size_;
     size_ += count;
+    return added;
   }
   void append(std::string_view text)
     requires std::same_as<T, char>
