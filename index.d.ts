@@ -43,6 +43,8 @@ export interface EventSourceParser {
 
 export function createParser(config: ParserConfig): EventSourceParser;
 
+/** A reconnect policy also makes HTTP 5xx and 429 answers transient: the source reconnects
+ *  (waiting at least as long as Retry-After asks) instead of failing, as it does without one. */
 export interface ReconnectPolicy {
   /** Reconnection attempts after a failure before giving up (CLOSED). Default: unlimited. */
   maxAttempts?: number;
@@ -68,15 +70,20 @@ export interface WasmEventSourceInit extends EventSourceInit {
   reconnect?: ReconnectPolicy;
   /** Limit of a line plus a pending event, in bytes (default 16 MiB). */
   maxEventBytes?: number;
+  /** Over maxEventBytes: 'skip' (default) drops that event, dispatches an `error` with reason
+   *  'buffer-limit' and stays OPEN; 'reconnect' re-establishes the connection. */
+  oversizedEvents?: 'skip' | 'reconnect';
 }
 
 /** The `error` event: a plain Event with diagnostics when the polyfill knows them. */
 export interface EventSourceErrorEvent extends Event {
   readonly reason?:
     | 'network' | 'end-of-stream' | 'http-status' | 'mime-type' | 'scheme' | 'aborted'
-    | 'heartbeat-timeout' | 'buffer-limit' | 'reconnect-limit' | 'cors' | 'wasm';
+    | 'heartbeat-timeout' | 'buffer-limit' | 'reconnect-limit' | 'cors' | 'wasm' | 'headers';
   readonly status?: number;
   readonly contentType?: string | null;
+  /** reason 'buffer-limit': the maxEventBytes in force. */
+  readonly limit?: number;
   readonly error?: unknown;
   /** When the connection is being re-established: the wait before the next request, in ms. */
   readonly reconnectDelay?: number;
@@ -84,6 +91,8 @@ export interface EventSourceErrorEvent extends Event {
 
 export declare class WasmEventSource extends EventTarget implements EventSource {
   constructor(url: string | URL, init?: WasmEventSourceInit);
+  /** Bytes of the WebAssembly memory shared by every parser (0 before the first one). */
+  static readonly wasmMemoryBytes: number;
   readonly url: string;
   readonly withCredentials: boolean;
   readonly readyState: number;

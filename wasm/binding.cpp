@@ -62,8 +62,7 @@ std::uint32_t address(const void* pointer) {
 
 class Session final : public sse::EventSink {
  public:
-  explicit Session(std::size_t max_buffered_bytes)
-      : parser_(*this, sse::ParserOptions{.max_buffered_bytes = max_buffered_bytes}) {}
+  explicit Session(const sse::ParserOptions& options) : parser_(*this, options) {}
 
   std::uint8_t* input(std::size_t size) {
     if (size > input_capacity_) {
@@ -147,9 +146,13 @@ class Session final : public sse::EventSink {
 
 }  // namespace
 
-SSE_EXPORT Session* sse_session_create(std::uint32_t max_buffered_bytes) {
-  return new Session(max_buffered_bytes == 0 ? sse::ParserOptions::kDefaultMaxBufferedBytes
-                                             : max_buffered_bytes);
+// A parser session; `max_buffered_bytes` 0 means the default limit, and `skip_oversized` picks
+// LimitAction::skip_event over stop.
+SSE_EXPORT Session* sse_session_create(std::uint32_t max_buffered_bytes, std::uint32_t skip_oversized) {
+  return new Session({
+      .max_buffered_bytes = max_buffered_bytes == 0 ? sse::ParserOptions::kDefaultMaxBufferedBytes : max_buffered_bytes,
+      .on_limit = skip_oversized != 0 ? sse::LimitAction::skip_event : sse::LimitAction::stop,
+  });
 }
 SSE_EXPORT void sse_session_destroy(Session* session) { delete session; }
 

@@ -62,26 +62,19 @@ function chunked(bytes, size) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function time(run) {
-  run(); // warm-up
-  const samples = [];
+// Times every contender on the same chunks, round-robin (one run of each in turn, after one
+// warm-up run each), so that load changing on the machine affects them alike; medians in ms.
+async function timeRoundRobin(contenders) {
+  for (const run of Object.values(contenders)) await run();
+  const samples = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
   for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    run();
-    samples.push(performance.now() - start);
+    for (const [name, run] of Object.entries(contenders)) {
+      const start = performance.now();
+      await run();
+      samples[name].push(performance.now() - start);
+    }
   }
-  return median(samples);
-}
-
-async function timeAsync(run) {
-  await run();
-  const samples = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await run();
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
+  return Object.fromEntries(Object.entries(samples).map(([name, times]) => [name, median(times)]));
 }
 
 // Each contender: bytes in (the chunks), event objects with string data out; returns the count.
@@ -142,19 +135,20 @@ const eventSources = {
 };
 
 const only = args.only?.split(',');
-console.log(`Node ${process.version}, ${RUNS} runs each, median ms (MB/s); ratio = eventsource-parser time / ours\n`);
+console.log(`Node ${process.version}, ${RUNS} runs each, round-robin, median ms (MB/s); ratio = eventsource-parser time / ours\n`);
 for (const [name, text] of Object.entries(workloads)) {
   if (only && !only.includes(name)) continue;
   const bytes = encoder.encode(text);
   const mb = bytes.length / 1e6;
   for (const size of CHUNKS) {
     const chunks = chunked(bytes, size);
-    const row = {};
-    for (const [contender, run] of Object.entries(parsers)) row[contender] = time(() => run(chunks));
+    const contenders = {};
+    for (const [contender, run] of Object.entries(parsers)) contenders[contender] = () => run(chunks);
     for (const [contender, run] of Object.entries(eventSources)) {
       if (size < 1024 && name === 'line_8MiB') continue; // 500 000 stream reads say nothing new
-      row[contender] = await timeAsync(() => run(chunks));
+      contenders[contender] = () => run(chunks);
     }
+    const row = await timeRoundRobin(contenders);
     const line = Object.entries(row)
       .map(([contender, ms]) => `${contender}: ${ms.toFixed(1)} ms (${(mb / (ms / 1000)).toFixed(0)} MB/s)`)
       .join('; ');

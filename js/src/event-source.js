@@ -2,12 +2,14 @@
 // WebAssembly. Default behaviour follows the standard and Chromium; the extensions in the second
 // argument are opt-in.
 import { ERROR, EVENT, ID, RECORD_WORDS, RETRY, Session, eventDataAt, eventTypeAt, retryAt, textAt } from './session.js';
+import { memorySize } from './wasm.js';
 
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
 const DEFAULT_RECONNECTION_TIME = 3000; // Chromium's
 const DEFAULT_MAX_DELAY = 30000;
+const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 const FETCHED_SCHEMES = new Set(['http:', 'https:', 'data:']);
 
 const utf8 = new TextEncoder();
@@ -49,6 +51,27 @@ function utf8ByteString(text) {
 function mimeEssence(contentType) {
   if (contentType == null) return '';
   return contentType.split(';', 1)[0].trim().toLowerCase();
+}
+
+// Header names are HTTP tokens; values may not hold CR, LF or NUL (fetch would reject them
+// anyway, but as a network error that would make the source retry forever).
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
+function checkHeaders(headers) {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
+    if (FORBIDDEN_IN_VALUE.test(String(value))) {
+      throw new TypeError(`The value of header ${name} holds CR, LF or NUL`);
+    }
+  }
+}
+
+// Retry-After in ms: delay-seconds or an HTTP date; 0 when absent or unreadable.
+function retryAfterMs(value) {
+  if (value == null) return 0;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? 0 : Math.max(0, date - Date.now());
 }
 
 function errorEvent(details) {
@@ -106,6 +129,9 @@ export class WasmEventSource extends EventTarget {
     this.#connect();
   }
 
+  /** Bytes of the WebAssembly memory shared by every parser (0 before the first one). */
+  static get wasmMemoryBytes() { return memorySize(); }
+
   get url() { return this.#url; }
   get withCredentials() { return this.#withCredentials; }
   get readyState() { return this.#readyState; }
@@ -157,7 +183,8 @@ export class WasmEventSource extends EventTarget {
     }
     if (!this.#session) {
       try {
-        this.#session = new Session(this.#options.maxEventBytes ?? 0);
+        const skip = this.#options.oversizedEvents !== 'reconnect';
+        this.#session = new Session(this.#options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES, skip);
         if (this.#lastEventId !== '') this.#session.setLastEventId(this.#lastEventId);
       } catch (error) {
         this.#fail({ reason: 'wasm', error }); // e.g. a CSP without 'wasm-unsafe-eval'
@@ -168,9 +195,11 @@ export class WasmEventSource extends EventTarget {
     try {
       const extra = typeof this.#options.headers === 'function' ? await this.#options.headers() : this.#options.headers;
       if (!current()) return;
+      checkHeaders(extra ?? {});
       Object.assign(headers, extra);
     } catch (error) {
-      if (current()) this.#reestablish({ reason: 'network', error });
+      // A programming error, not a network one: retrying would only repeat it.
+      if (current()) this.#fail({ reason: 'headers', error });
       return;
     }
     if (this.#lastEventId !== '') headers['Last-Event-ID'] = utf8ByteString(this.#lastEventId);
@@ -206,8 +235,16 @@ export class WasmEventSource extends EventTarget {
     }
     const contentType = response.headers.get('content-type');
     if (response.status !== 200) {
-      this.#fail({ reason: 'http-status', status: response.status, contentType });
       response.body?.cancel().catch(() => {});
+      const details = { reason: 'http-status', status: response.status, contentType };
+      // With a reconnect policy, a server error or 429 is transient: back off (at least as long
+      // as Retry-After asks) instead of failing, as the standard does without one.
+      const transient = response.status >= 500 || response.status === 429;
+      if (this.#options.reconnect && transient) {
+        this.#reestablish(details, retryAfterMs(response.headers.get('retry-after')));
+      } else {
+        this.#fail(details);
+      }
       return;
     }
     if (mimeEssence(contentType) !== 'text/event-stream') {
@@ -282,8 +319,13 @@ export class WasmEventSource extends EventTarget {
       } else if (kind === RETRY) {
         this.#reconnectionTime = retryAt(batch, i);
       } else if (kind === ERROR) {
-        this.#reestablish({ reason: 'buffer-limit' });
-        return false;
+        const limit = this.#options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+        if (this.#options.oversizedEvents === 'reconnect') {
+          this.#reestablish({ reason: 'buffer-limit', limit });
+          return false;
+        }
+        // The parser dropped the event and goes on; the connection stays open.
+        this.dispatchEvent(errorEvent({ reason: 'buffer-limit', limit }));
       }
     }
     return this.#readyState !== CLOSED;
@@ -306,7 +348,7 @@ export class WasmEventSource extends EventTarget {
   }
 
   // §9.2.3 "reestablish the connection": error with CONNECTING, wait, connect again.
-  #reestablish(details) {
+  #reestablish(details, minimumDelay = 0) {
     if (this.#readyState === CLOSED) return;
     this.#stopRequest();
     this.#session?.reset(); // the end of this response: its unterminated event is dropped
@@ -316,7 +358,7 @@ export class WasmEventSource extends EventTarget {
       this.#fail({ ...details, reason: 'reconnect-limit', cause: details.reason });
       return;
     }
-    const reconnectDelay = this.#reconnectDelay(policy);
+    const reconnectDelay = Math.max(minimumDelay, this.#reconnectDelay(policy));
     this.#readyState = CONNECTING;
     this.dispatchEvent(errorEvent({ ...details, reconnectDelay }));
     if (this.#readyState !== CONNECTING) return; // closed by an error handler

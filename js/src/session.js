@@ -58,9 +58,11 @@ export class Session {
   #inputCapacity = 0;
   #highSurrogate = ''; // a string chunk that ended inside a surrogate pair keeps its first half
 
-  constructor(maxBufferedBytes = 0) {
+  /** `maxBufferedBytes`: 0 for the default (16 MiB); `skipOversized`: drop an event over the
+   *  limit and go on (an ERROR record each time) instead of stopping until reset(). */
+  constructor(maxBufferedBytes = 0, skipOversized = false) {
     const exports = wasm();
-    this.#handle = exports.sse_session_create(maxBufferedBytes >>> 0);
+    this.#handle = exports.sse_session_create(maxBufferedBytes >>> 0, skipOversized ? 1 : 0);
     this.#layoutAt = (exports.sse_session_batch(this.#handle) >>> 0) / 4;
     registry?.register(this, this.#handle, this);
   }

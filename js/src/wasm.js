@@ -43,3 +43,8 @@ export function memoryBytes() {
   }
   return heap;
 }
+
+/** Bytes of the module's memory; 0 before it is instantiated (does not instantiate it). */
+export function memorySize() {
+  return exports_ === null ? 0 : exports_.memory.buffer.byteLength;
+}

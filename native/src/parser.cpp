@@ -357,12 +357,21 @@ void Parser::split_lines(const char* p, const char* end) {
   keep_data_view();  // the chunk's bytes are gone after this call
   if (line_start < end) {  // unterminated: keep it for the next chunk
     const auto length = static_cast<std::size_t>(end - line_start);
-    if (within_limit(carried_bytes_ + length)) carry_partial_line(line_start, length, line_non_ascii);
+    if (discarding_line_) return;  // the rest of a dropped line
+    if (within_limit(carried_bytes_ + length)) {
+      carry_partial_line(line_start, length, line_non_ascii);
+    } else {
+      exceed_limit(/*line_ended=*/false);
+    }
   }
 }
 
 bool Parser::complete_line(const char* p, std::size_t length, bool non_ascii) {
-  if (!within_limit(carried_bytes_ + length)) return false;
+  if (discarding_line_) {  // the end of a dropped line
+    discarding_line_ = false;
+    return true;
+  }
+  if (!within_limit(carried_bytes_ + length)) return exceed_limit(/*line_ended=*/true);
   if (carried_bytes_ == 0) {
     process_line(std::string_view(p, length), non_ascii);  // whole line in this chunk: no copy
   } else {
@@ -384,7 +393,8 @@ void Parser::carry_partial_line(const char* p, std::size_t length, bool non_asci
   append_bounded(line_, p, length);
   constexpr std::string_view kDataField = "data:";
   // Six bytes tell whether the value starts with the one space to remove.
-  if (line_.size() > kDataField.size() && line_.view().starts_with(kDataField)) {
+  // (Not while a dropped block's data lines go by: they stay in line_ and are ignored.)
+  if (!discarding_event_ && line_.size() > kDataField.size() && line_.view().starts_with(kDataField)) {
     value_start_ = data_.size();
     const std::size_t skip = kDataField.size() + (line_.data()[kDataField.size()] == ' ' ? 1 : 0);
     append_bounded(data_, line_.data() + skip, line_.size() - skip);
@@ -429,12 +439,10 @@ void Parser::append_bounded(detail::Buffer<char>& buffer, const char* p, std::si
 
 // The limit counts the decoded data of earlier lines plus the raw bytes of the current line,
 // whether that line waits in line_ or streams into data_.
-bool Parser::within_limit(std::size_t line_bytes) {
+bool Parser::within_limit(std::size_t line_bytes) const {
   std::size_t earlier_data = streaming_value_ ? value_start_ : data_.size();
   if (data_in_view_) earlier_data += data_view_.size() + 1;
-  if (earlier_data + line_bytes <= options_.max_buffered_bytes) return true;
-  fail(ParseError::buffer_limit);
-  return false;
+  return earlier_data + line_bytes <= options_.max_buffered_bytes;
 }
 
 void Parser::discard_pending() {
@@ -447,15 +455,26 @@ void Parser::discard_pending() {
   type_.clear();
 }
 
-void Parser::fail(ParseError error) {
-  error_ = error;
+// A line plus the pending event outgrew the limit. Stopping: nothing more until reset().
+// Skipping: the block's data and type are dropped, and so is the rest of the line; its `id` and
+// `retry` still count when the blank line ends it, so a reconnection does not ask for the
+// dropped event again. Returns whether parsing goes on.
+bool Parser::exceed_limit(bool line_ended) {
+  const bool skip = options_.on_limit == LimitAction::skip_event;
   discard_pending();
-  data_.release();
-  type_.release();
-  std::string message = "event-stream line or event exceeds the limit of " +
-                        std::to_string(options_.max_buffered_bytes) +
-                        " buffered bytes; the parser stopped until reset()";
-  sink_.on_error(error, message);
+  if (!skip) {
+    error_ = ParseError::buffer_limit;
+    data_.release();
+    type_.release();
+  } else {
+    discarding_event_ = true;
+    discarding_line_ = !line_ended;
+  }
+  const std::string message = "event-stream line or event exceeds the limit of " +
+                              std::to_string(options_.max_buffered_bytes) + " buffered bytes; " +
+                              (skip ? "the event was dropped" : "the parser stopped until reset()");
+  sink_.on_error(ParseError::buffer_limit, message);
+  return skip;
 }
 
 void Parser::process_line(std::string_view line, bool non_ascii) {
@@ -494,7 +513,7 @@ void Parser::process_field(Field field, std::string_view value, bool non_ascii) 
   if (field == Field::data) {
     append_data(value, non_ascii);
   } else if (field == Field::event) {
-    type_.assign(decoded(value, non_ascii));
+    if (!discarding_event_) type_.assign(decoded(value, non_ascii));
   } else if (field == Field::id) {
     // U+0000 is the byte 0x00 and nothing else in UTF-8, before or after decoding.
     if (value.find('\0') == std::string_view::npos) {
@@ -510,6 +529,7 @@ void Parser::process_field(Field field, std::string_view value, bool non_ascii) 
 // it needs no repair; keep_data_view() copies it once something else must follow it or the
 // bytes under it go away.
 void Parser::append_data(std::string_view raw, bool non_ascii) {
+  if (discarding_event_) return;
   if (!non_ascii && !data_in_view_ && data_.empty()) {  // the common case, first and cheapest
     data_view_ = raw;
     data_in_view_ = true;
@@ -553,6 +573,7 @@ void Parser::set_retry(std::string_view value) {
 }
 
 void Parser::dispatch_event() {
+  discarding_event_ = false;
   const bool id_set = id_in_block_;
   if (id_set) {
     last_event_id_.assign(id_buffer_.view());
@@ -593,6 +614,8 @@ void Parser::reset() {
     id_buffer_.assign(last_event_id_.view());
     id_in_block_ = false;
   }
+  discarding_event_ = false;
+  discarding_line_ = false;
   bom_matched_ = 0;
   at_stream_start_ = true;
   skip_lf_ = false;

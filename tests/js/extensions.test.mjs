@@ -81,6 +81,27 @@ describe('headers', () => {
     assert.deepEqual(log.types(), []);
     assert.equal(t.server.requestsTo(path).length, 0);
   });
+
+  for (const [name, headers] of [
+    ['a value with CR LF', { 'X-Injected': 'a\r\nSet-Cookie: x=1' }],
+    ['a value with NUL', { 'X-Nul': 'a\0b' }],
+    ['an invalid name', { 'X Bad': '1' }],
+  ]) {
+    test(`${name}: error "headers" with the TypeError, CLOSED, no request and no retry`, async () => {
+      const path = uniquePath();
+      const url = t.stream(path, 'data: x\n\n');
+      const source = t.open(url, { headers: () => headers });
+      const log = record(source);
+      await waitFor(() => log.ofType('error').length === 1);
+      const [error] = log.ofType('error');
+      assert.equal(error.reason, 'headers');
+      assert.equal(error.readyState, CLOSED);
+      assert.ok(error.event.error instanceof TypeError);
+      await sleep(100);
+      assert.equal(t.server.requestsTo(path).length, 0);
+      assert.deepEqual(log.types(), ['error']);
+    });
+  }
 });
 
 describe('method and body', () => {
@@ -310,6 +331,44 @@ describe('reconnect policy', () => {
     atLeast(measured, delays);
   });
 
+  for (const [status, retryAfter, minimum] of [[503, '1', 1000], [500, null, 0], [429, '0', 0]]) {
+    test(`HTTP ${status}${retryAfter ? ` with Retry-After ${retryAfter}` : ''} is transient with a policy: error while CONNECTING, then a reconnection`, async () => {
+      const path = uniquePath();
+      t.server.route(path, (req, res, { requestIndex }) => {
+        if (requestIndex === 0) {
+          res.writeHead(status, { 'content-type': 'text/event-stream', ...(retryAfter ? { 'retry-after': retryAfter } : {}) });
+          return void res.end('data: not from a failed response\n\n');
+        }
+        res.writeHead(200, sseHeaders());
+        res.write('data: back\n\n');
+      });
+      const source = t.open(t.server.url + path, { reconnect: { factor: 2, maxDelay: 5000, jitter: 0 } });
+      const log = record(source);
+      await waitFor(() => log.data().includes("back"), { timeout: 5000 });
+      const [error] = log.ofType('error');
+      assert.equal(error.reason, 'http-status');
+      assert.equal(error.status, status);
+      assert.equal(error.readyState, CONNECTING);
+      assert.ok(error.reconnectDelay >= Math.max(minimum, 3000), `delay ${error.reconnectDelay}`);
+      assert.deepEqual(log.data(), ['back']);
+      assert.equal(t.server.requestsTo(path).length, 2);
+    });
+  }
+
+  test('HTTP 500 without a policy still fails the connection, as the standard says', async () => {
+    const path = uniquePath();
+    t.server.route(path, (req, res) => {
+      res.writeHead(500, { 'content-type': 'text/event-stream' });
+      res.end('data: x\n\n');
+    });
+    const source = t.open(t.server.url + path);
+    const log = record(source);
+    await waitFor(() => log.ofType('error').length === 1);
+    assert.equal(log.ofType('error')[0].readyState, CLOSED);
+    await sleep(100);
+    assert.equal(t.server.requestsTo(path).length, 1);
+  });
+
   test('without a policy the wait stays the reconnection time (no backoff by default)', async () => {
     const { delays, measured } = await delaysAndGaps(endingStream(uniquePath(), 50), undefined, 5);
     assert.deepEqual(delays, [50, 50, 50, 50]);
@@ -318,7 +377,31 @@ describe('reconnect policy', () => {
 });
 
 describe('maxEventBytes', () => {
-  test('an event over the limit: error "buffer-limit", the connection is re-established, small events still delivered', async () => {
+  test('an event over the limit is dropped: error "buffer-limit" while OPEN, the stream goes on', async () => {
+    const path = uniquePath();
+    const huge = 'x'.repeat(5000);
+    t.server.route(path, async (req, res) => {
+      res.writeHead(200, sseHeaders());
+      const line = `id: 2\ndata: ${huge}\n\n`;
+      const pieces = [];
+      for (let i = 0; i < line.length; i += 700) pieces.push(line.slice(i, i + 700), { delay: 2 });
+      await writeChunks(res, ['id: 1\ndata: small 1\n\n', { delay: 10 }, ...pieces, 'data: small 2\n\n']);
+    });
+    const source = t.open(t.server.url + path, { maxEventBytes: 1000 });
+    const log = record(source);
+    await waitFor(() => log.data().includes('small 2'));
+    assert.deepEqual(log.data(), ['small 1', 'small 2']);
+    const errors = log.ofType('error');
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].reason, 'buffer-limit');
+    assert.equal(errors[0].event.limit, 1000);
+    assert.equal(errors[0].readyState, OPEN);
+    assert.equal(log.ofType('message')[1].lastEventId, '2', "the dropped event's id still counts");
+    assert.equal(t.server.requestsTo(path).length, 1);
+    assert.equal(source.readyState, OPEN);
+  });
+
+  test('oversizedEvents "reconnect": error "buffer-limit", the connection is re-established, small events still delivered', async () => {
     const path = uniquePath();
     const medium = 'm'.repeat(300);
     const huge = 'x'.repeat(5000);
@@ -330,7 +413,7 @@ describe('maxEventBytes', () => {
       for (let i = 0; i < line.length; i += 500) pieces.push(line.slice(i, i + 500), { delay: 2 });
       await writeChunks(res, ['retry: 50\ndata: small 1\n\n', `data: ${medium}\n\n`, { delay: 10 }, ...pieces, 'data: small 2\n\n']);
     });
-    const source = t.open(t.server.url + path, { maxEventBytes: 1000 });
+    const source = t.open(t.server.url + path, { maxEventBytes: 1000, oversizedEvents: 'reconnect' });
     const log = record(source);
     await waitFor(() => log.data().includes('small 3'));
     const messages = log.data();

@@ -77,6 +77,64 @@ TEST(ParserLimit, AHugeUnterminatedLineStopsAtTheLimitWhateverTheChunking) {
   }
 }
 
+// LimitAction::skip_event: each oversized event is reported once and dropped with the rest of
+// its line; the events around it arrive, and its id still counts. The same for every chunking.
+TEST(ParserLimit, SkipEventDropsOnlyTheOversizedEventWhateverTheChunking) {
+  struct : sse::EventSink {
+    std::vector<std::string> calls;
+    void on_event(const sse::Event& event) override {
+      calls.push_back("event " + std::string(event.type) + " " + std::string(event.data) + " " +
+                      std::string(event.last_event_id));
+    }
+    void on_comment(std::string_view text) override { calls.push_back("comment " + std::string(text)); }
+    void on_error(sse::ParseError error, std::string_view message) override {
+      EXPECT_EQ(error, sse::ParseError::buffer_limit);
+      EXPECT_NE(message.find("the event was dropped"), std::string_view::npos) << message;
+      calls.emplace_back("error");
+    }
+  } whole;
+  const std::string huge(100, 'x');
+  const std::string stream = "data: before\n\n"
+                             "event: big\nid: 1\ndata: " + huge + "\nevent: still-big\ndata: more\nid: 2\n\n"
+                             "data: a\ndata: " + huge + huge + "\n: comment\n\n"
+                             "data: " + huge + "\r\n\r\n"
+                             "event: after\ndata: small\n\n";
+  const sse::ParserOptions options{.max_buffered_bytes = 64, .on_limit = sse::LimitAction::skip_event};
+  sse::Parser parser(whole, options);
+  parser.feed(stream);
+  EXPECT_EQ(parser.error(), sse::ParseError::none);
+  EXPECT_EQ(whole.calls, (std::vector<std::string>{"event message before ", "error", "error", "comment comment",
+                                                   "error", "event after small 2"}));
+  EXPECT_EQ(parser.last_event_id(), "2");
+  std::mt19937 random(5);
+  for (const std::size_t chunk : {1u, 2u, 3u, 7u, 64u, 0u}) {
+    decltype(whole) chunked;
+    sse::Parser again(chunked, options);
+    for (std::size_t at = 0; at < stream.size();) {
+      const std::size_t size = chunk != 0 ? chunk : 1 + random() % 40;
+      again.feed(std::string_view(stream).substr(at, size));
+      at += size;
+    }
+    EXPECT_EQ(chunked.calls, whole.calls) << "chunk " << chunk;
+  }
+}
+
+TEST(ParserLimit, SkipEventKeepsMemoryBoundedUnderAHugeLine) {
+  struct : sse::EventSink {
+    int events = 0, errors = 0;
+    void on_event(const sse::Event&) override { ++events; }
+    void on_error(sse::ParseError, std::string_view) override { ++errors; }
+  } sink;
+  sse::Parser parser(sink, {.max_buffered_bytes = 1 << 16, .on_limit = sse::LimitAction::skip_event});
+  parser.feed("data: ");
+  const std::string block(4096, 'x');
+  for (int i = 0; i < 4096; ++i) parser.feed(block);  // 16 MiB of one line
+  parser.feed("\n\ndata: next\n\n");
+  EXPECT_EQ(sink.errors, 1);
+  EXPECT_EQ(sink.events, 1);
+  EXPECT_EQ(parser.error(), sse::ParseError::none);
+}
+
 TEST(ParserReset, KeepsLastEventIdAndReconnectionTimeAndDiscardsThePendingEvent) {
   RecordingSink sink;
   sse::Parser parser(sink);

@@ -142,8 +142,15 @@ class EventSink {
   virtual void on_id(std::string_view /*id*/) {}
   // A comment line: the text after ':' with one leading space removed.
   virtual void on_comment(std::string_view /*text*/) {}
-  // The parser stopped; it ignores input until reset(). `message` is for people.
+  // A line plus the pending event outgrew the limit: the parser stopped (LimitAction::stop; it
+  // ignores input until reset()) or dropped the event (skip_event). `message` is for people.
   virtual void on_error(ParseError /*error*/, std::string_view /*message*/) {}
+};
+
+// What the parser does when a line plus the pending event outgrows max_buffered_bytes.
+enum class LimitAction : std::uint8_t {
+  stop,        // report ParseError::buffer_limit and ignore input until reset()
+  skip_event,  // report it, drop that event (and the rest of the line), and go on
 };
 
 struct ParserOptions {
@@ -153,6 +160,7 @@ struct ParserOptions {
   // Bound on the decoded bytes of the pending data buffer plus the raw bytes of the current
   // line. Exceeding it is a ParseError::buffer_limit; memory stays proportional to it.
   std::size_t max_buffered_bytes = kDefaultMaxBufferedBytes;
+  LimitAction on_limit = LimitAction::stop;
   // What an empty `retry` value resets the reconnection time to (Chromium's behaviour).
   std::uint64_t default_reconnection_time_ms = kDefaultReconnectionTimeMs;
 };
@@ -200,8 +208,8 @@ class Parser {
   void keep_data_view();
   void set_retry(std::string_view value);
   void dispatch_event();
-  bool within_limit(std::size_t line_bytes);
-  void fail(ParseError error);
+  [[nodiscard]] bool within_limit(std::size_t line_bytes) const;
+  bool exceed_limit(bool line_ended);
   // The value as valid UTF-8: itself when already valid, else a repaired copy in scratch_.
   // `non_ascii` is false when the scan saw no byte >= 0x80 in it: then it is valid as it is.
   std::string_view decoded(std::string_view raw, bool non_ascii);
@@ -230,6 +238,8 @@ class Parser {
   bool at_stream_start_ = true;   // a BOM may still come
   bool skip_lf_ = false;          // the previous chunk ended in CR: a leading LF completes it
   bool id_in_block_ = false;      // the block set id_buffer_: last_event_id_ follows at its end
+  bool discarding_event_ = false;  // skip_event: the block outgrew the limit; data and type are dropped
+  bool discarding_line_ = false;   // skip_event: the current line outgrew it and is dropped to its end
   ParseError error_ = ParseError::none;
 };
 
