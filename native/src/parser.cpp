@@ -43,9 +43,10 @@ std::uint64_t load_word(const char* p) {
 // kernel is the reference; the SIMD kernels must give the same masks for every input (tests
 // compare them on the corpus and on random bytes). One is chosen once, at start-up.
 
-BlockMasks classify_scalar(const char* block) {
-  BlockMasks masks;
-  for (std::size_t i = 0; i < kBlockBytes; ++i) {
+// The first `size` bytes of a block (at most 64).
+BlockMasks classify_bytes(const char* block, std::size_t size) {
+  BlockMasks masks{};
+  for (std::size_t i = 0; i < size; ++i) {
     const auto byte = static_cast<unsigned char>(block[i]);
     masks.line_ends |= std::uint64_t{byte == '\n' || byte == '\r'} << i;
     masks.non_ascii |= std::uint64_t{byte >= 0x80} << i;
@@ -53,11 +54,13 @@ BlockMasks classify_scalar(const char* block) {
   return masks;
 }
 
+BlockMasks classify_block_scalar(const char* block) { return classify_bytes(block, kBlockBytes); }
+
 #if defined(SSE_SCAN_X86)
-BlockMasks classify_sse2(const char* block) {
+BlockMasks classify_block_sse2(const char* block) {
   const __m128i lf = _mm_set1_epi8('\n');
   const __m128i cr = _mm_set1_epi8('\r');
-  BlockMasks masks;
+  BlockMasks masks{};
   for (unsigned i = 0; i < kBlockBytes / 16; ++i) {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i));
     const auto ends = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, lf), _mm_cmpeq_epi8(bytes, cr))));
@@ -67,10 +70,10 @@ BlockMasks classify_sse2(const char* block) {
   return masks;
 }
 
-__attribute__((target("avx2"))) BlockMasks classify_avx2(const char* block) {
+__attribute__((target("avx2"))) BlockMasks classify_block_avx2(const char* block) {
   const __m256i lf = _mm256_set1_epi8('\n');
   const __m256i cr = _mm256_set1_epi8('\r');
-  BlockMasks masks;
+  BlockMasks masks{};
   for (unsigned i = 0; i < kBlockBytes / 32; ++i) {
     const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32 * i));
     const auto ends = static_cast<std::uint32_t>(
@@ -83,10 +86,10 @@ __attribute__((target("avx2"))) BlockMasks classify_avx2(const char* block) {
 #endif
 
 #if defined(SSE_SCAN_WASM)
-BlockMasks classify_simd128(const char* block) {
+BlockMasks classify_block_simd128(const char* block) {
   const v128_t lf = wasm_i8x16_splat('\n');
   const v128_t cr = wasm_i8x16_splat('\r');
-  BlockMasks masks;
+  BlockMasks masks{};
   for (unsigned i = 0; i < kBlockBytes / 16; ++i) {
     const v128_t bytes = wasm_v128_load(block + 16 * i);
     const auto ends = static_cast<std::uint32_t>(wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(bytes, lf), wasm_i8x16_eq(bytes, cr))));
@@ -97,7 +100,27 @@ BlockMasks classify_simd128(const char* block) {
 }
 #endif
 
-using BlockClassifier = BlockMasks (*)(const char*);
+// A kernel classifies a run of consecutive blocks per call (kBatchBlocks at most), so the
+// indirect call is paid per kilobyte, not per block.
+constexpr std::size_t kBatchBlocks = 16;
+using BlockClassifier = void (*)(const char* blocks, std::size_t count, BlockMasks* masks);
+
+void classify_scalar(const char* blocks, std::size_t count, BlockMasks* masks) {
+  for (std::size_t i = 0; i < count; ++i) masks[i] = classify_block_scalar(blocks + i * kBlockBytes);
+}
+#if defined(SSE_SCAN_X86)
+void classify_sse2(const char* blocks, std::size_t count, BlockMasks* masks) {
+  for (std::size_t i = 0; i < count; ++i) masks[i] = classify_block_sse2(blocks + i * kBlockBytes);
+}
+__attribute__((target("avx2"))) void classify_avx2(const char* blocks, std::size_t count, BlockMasks* masks) {
+  for (std::size_t i = 0; i < count; ++i) masks[i] = classify_block_avx2(blocks + i * kBlockBytes);
+}
+#endif
+#if defined(SSE_SCAN_WASM)
+void classify_simd128(const char* blocks, std::size_t count, BlockMasks* masks) {
+  for (std::size_t i = 0; i < count; ++i) masks[i] = classify_block_simd128(blocks + i * kBlockBytes);
+}
+#endif
 
 BlockClassifier classifier_for(scan::Kernel kernel) {
   switch (kernel) {
@@ -117,13 +140,18 @@ BlockClassifier& current_classifier() {
   return classifier;
 }
 
-// Classifies the block at `block`, of which only `available` bytes exist: a short block is
-// classified from a zero-padded copy (zero is neither a line end nor non-ASCII).
-BlockMasks classify(BlockClassifier classifier, const char* block, std::size_t available) {
-  if (available >= kBlockBytes) return classifier(block);
-  char padded[kBlockBytes] = {};
-  std::memcpy(padded, block, available);
-  return classifier(padded);
+// Classifies up to kBatchBlocks blocks from `blocks`, of which `available` bytes exist; returns
+// how many. A last block shorter than 64 bytes is classified byte by byte, as the scalar kernel
+// does (as if zero-padded: zero is neither a line end nor non-ASCII); this is the whole work for
+// the small chunks of a slow network.
+std::size_t classify(BlockClassifier classifier, const char* blocks, std::size_t available, BlockMasks* masks) {
+  const std::size_t whole = std::min(available / kBlockBytes, kBatchBlocks);
+  if (whole != 0) {
+    classifier(blocks, whole, masks);
+    return whole;
+  }
+  masks[0] = classify_bytes(blocks, available);
+  return 1;
 }
 
 // Bits [from, 64) of a mask; 0 when from is 64 or more.
@@ -219,13 +247,20 @@ Kernel use_kernel(Kernel kernel) {
   return kernel;
 }
 
-BlockMasks classify_block(Kernel kernel, const char* block) { return classifier_for(kernel)(block); }
+BlockMasks classify_block(Kernel kernel, const char* block) {
+  BlockMasks masks{};
+  classifier_for(kernel)(block, 1, &masks);
+  return masks;
+}
 
 const char* find_line_end(Kernel kernel, const char* begin, const char* end) {
   const BlockClassifier classifier = classifier_for(kernel);
-  for (const char* block = begin; block < end; block += kBlockBytes) {
-    const std::uint64_t ends = classify(classifier, block, static_cast<std::size_t>(end - block)).line_ends;
-    if (ends != 0) return block + __builtin_ctzll(ends);
+  BlockMasks masks[kBatchBlocks];
+  for (const char* block = begin; block < end;) {
+    const std::size_t count = classify(classifier, block, static_cast<std::size_t>(end - block), masks);
+    for (std::size_t i = 0; i < count; ++i, block += kBlockBytes) {
+      if (masks[i].line_ends != 0) return block + __builtin_ctzll(masks[i].line_ends);
+    }
   }
   return end;
 }
@@ -327,8 +362,15 @@ void Parser::split_lines(const char* p, const char* end) {
   const BlockClassifier classifier = current_classifier();
   const char* line_start = p;
   bool line_non_ascii = false;  // the current line held a byte >= 0x80 in an earlier block
-  for (const char* block = p; block < end; block += kBlockBytes) {
-    const BlockMasks masks = classify(classifier, block, static_cast<std::size_t>(end - block));
+  BlockMasks batch[kBatchBlocks];
+  std::size_t batch_size = 0;
+  std::size_t batch_index = 0;
+  for (const char* block = p; block < end; block += kBlockBytes, ++batch_index) {
+    if (batch_index == batch_size) {
+      batch_size = classify(classifier, block, static_cast<std::size_t>(end - block), batch);
+      batch_index = 0;
+    }
+    const BlockMasks& masks = batch[batch_index];
     // Both masks keep only bits from the current line's start on. Bits before it are the LF of
     // a CRLF whose CR ended the previous block.
     std::uint64_t ends = masks.line_ends & bits_from(line_start - block);

@@ -250,9 +250,10 @@ namespace scan {
 enum class Kernel : std::uint8_t { scalar, sse2, avx2, simd128 };
 inline constexpr std::size_t kBlockBytes = 64;
 // What a kernel finds in one block; bit i stands for byte i.
+// (No member initializers: the parser keeps an uninitialized batch of them on the stack.)
 struct BlockMasks {
-  std::uint64_t line_ends = 0;  // CR or LF
-  std::uint64_t non_ascii = 0;  // bytes >= 0x80: a value without any is valid UTF-8 as it is
+  std::uint64_t line_ends;  // CR or LF
+  std::uint64_t non_ascii;  // bytes >= 0x80: a value without any is valid UTF-8 as it is
   friend bool operator==(const BlockMasks&, const BlockMasks&) = default;
 };
 // The kernels this build and CPU can run, scalar first and best last.
