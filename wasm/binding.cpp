@@ -21,13 +21,15 @@ namespace {
 // Each record is kRecordWords uint32 words: kind, then kind-specific fields. An event carries
 // no last event ID: it is the text of the latest kId record (or what JS set), which JS keeps.
 enum RecordKind : std::uint32_t {
-  kEvent = 1,    // kind | type_set << 8 | id_set << 9, arena start, type/data lengths
+  kEvent = 1,    // kind | type_set << 8 | id_set << 9, arena start, data length
   kRetry = 2,    // kind, low 32 bits, high 32 bits
   kComment = 3,  // kind, arena start, length
   kId = 4,       // kind, arena start, length: a block ended with an id field
   kError = 5,    // kind, sse::ParseError
+  kType = 6,     // kind, arena start, length: the type of the typed events that follow in the
+                 // batch (sent when it changes: streams mostly repeat one type)
 };
-constexpr std::size_t kRecordWords = 4;
+constexpr std::size_t kRecordWords = 3;
 
 // UTF-16 code units of valid UTF-8: every byte that is not a continuation starts a code point,
 // and four-byte sequences need a surrogate pair. Sixteen bytes at a time; ASCII costs one test.
@@ -88,6 +90,7 @@ class Session final : public sse::EventSink {
     records_.clear();
     arena_.clear();
     arena_units_ = 0;
+    type_in_batch_ = false;
   }
   // Publishes the batch in layout_; returns its record count.
   std::uint32_t end_batch() {
@@ -99,11 +102,14 @@ class Session final : public sse::EventSink {
   sse::Parser& parser() { return parser_; }
 
   void on_event(const sse::Event& event) override {
+    if (event.type_set && (!type_in_batch_ || event.type != type_.view())) {
+      type_.assign(event.type);
+      type_in_batch_ = true;
+      const std::uint32_t start = arena_units_;
+      push(kType, start, append(event.type));
+    }
     const std::uint32_t start = arena_units_;
-    const std::uint32_t type_units = event.type_set ? append(event.type) : 0;
-    const std::uint32_t data_units = append(event.data);
-    push(kEvent | (event.type_set ? 1u << 8 : 0u) | (event.id_set ? 1u << 9 : 0u), start, type_units,
-         data_units);
+    push(kEvent | (event.type_set ? 1u << 8 : 0u) | (event.id_set ? 1u << 9 : 0u), start, append(event.data));
   }
   void on_retry(std::uint64_t milliseconds) override {
     push(kRetry, static_cast<std::uint32_t>(milliseconds), static_cast<std::uint32_t>(milliseconds >> 32));
@@ -127,18 +133,19 @@ class Session final : public sse::EventSink {
     arena_units_ += units;
     return units;
   }
-  void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0, std::uint32_t d = 0) {
+  void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0) {
     std::uint32_t* record = records_.extend(kRecordWords);
     record[0] = a;
     record[1] = b;
     record[2] = c;
-    record[3] = d;
   }
 
   sse::Parser parser_;
   std::unique_ptr<std::uint8_t[]> input_;
   std::size_t input_capacity_ = 0;
   sse::detail::Buffer<std::uint32_t> records_;
+  sse::detail::Buffer<char> type_;  // the type of the batch's latest kType record
+  bool type_in_batch_ = false;
   sse::detail::Buffer<char> arena_;
   std::uint32_t arena_units_ = 0;
   BatchLayout layout_;

@@ -1,7 +1,19 @@
 // WasmEventSource: the browser's EventSource (WHATWG HTML §9.2) over fetch(), with the parser in
 // WebAssembly. Default behaviour follows the standard and Chromium; the extensions in the second
 // argument are opt-in.
-import { ERROR, EVENT, ID, RECORD_WORDS, RETRY, Session, eventDataAt, eventTypeAt, retryAt, textAt } from './session.js';
+import {
+  ERROR,
+  EVENT,
+  ID,
+  RECORD_WORDS,
+  RETRY,
+  Session,
+  TYPE,
+  eventDataAt,
+  eventTypeSetAt,
+  retryAt,
+  textAt,
+} from './session.js';
 import { memorySize } from './wasm.js';
 
 const CONNECTING = 0;
@@ -306,11 +318,14 @@ export class WasmEventSource extends EventTarget {
   // Dispatches a batch; false when the connection ended meanwhile (closed, or a parser error).
   #deliver(batch) {
     const { records } = batch;
+    let typeText = 'message';
     for (let i = 0; i < records.length; i += RECORD_WORDS) {
       if (this.#readyState === CLOSED) return false;
       const kind = records[i] & 0xff;
-      if (kind === EVENT) {
-        const type = eventTypeAt(batch, i) ?? 'message';
+      if (kind === TYPE) {
+        typeText = textAt(batch, i);
+      } else if (kind === EVENT) {
+        const type = eventTypeSetAt(batch, i) ? typeText : 'message';
         const data = eventDataAt(batch, i);
         this.#failures = 0;
         this.dispatchEvent(new MessageEvent(type, { data, origin: this.#origin, lastEventId: this.#lastEventId }));

@@ -8,9 +8,10 @@ import {
   RECORD_WORDS,
   RETRY,
   Session,
+  TYPE,
   eventDataAt,
   eventIdSetAt,
-  eventTypeAt,
+  eventTypeSetAt,
   retryAt,
   textAt,
 } from './session.js';
@@ -34,11 +35,14 @@ export function createParser(config) {
 
   function deliver(batch) {
     const { records } = batch;
+    let type;
     for (let i = 0; i < records.length; i += RECORD_WORDS) {
       const kind = records[i] & 0xff;
       if (kind === EVENT) {
         const id = eventIdSetAt(batch, i) ? lastId : undefined;
-        onEvent?.({ id, event: eventTypeAt(batch, i), data: eventDataAt(batch, i) });
+        onEvent?.({ id, event: eventTypeSetAt(batch, i) ? type : undefined, data: eventDataAt(batch, i) });
+      } else if (kind === TYPE) {
+        type = textAt(batch, i);
       } else if (kind === ID) {
         lastId = textAt(batch, i);
         onId?.(lastId);

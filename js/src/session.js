@@ -1,28 +1,28 @@
 // One parser session in WebAssembly memory and the batch protocol of wasm/binding.cpp: a chunk
 // is copied in once, parsed in one call, and all its records come back at once — a table of
-// four-word records and a UTF-8 arena decoded with one TextDecoder call. Events carry no last
+// three-word records and a UTF-8 arena decoded with one TextDecoder call. Events carry no last
 // event ID: it is the text of the latest ID record, which the reader keeps.
 import { memoryBytes, wasm } from './wasm.js';
 
-export const RECORD_WORDS = 4;
+export const RECORD_WORDS = 3;
 export const EVENT = 1;
 export const RETRY = 2;
 export const COMMENT = 3;
 export const ID = 4;
 export const ERROR = 5;
+export const TYPE = 6; // the type of the typed events that follow in the batch
 // Flags on the kind word of an EVENT record.
 export const TYPE_SET = 0x100;
 export const ID_SET = 0x200;
 
-/** The type of the event record at `i`, or undefined when its block set none. */
-export function eventTypeAt({ records, text }, i) {
-  return records[i] & TYPE_SET ? text.slice(records[i + 1], records[i + 1] + records[i + 2]) : undefined;
+/** Whether the event record at `i` has a type: the text of the batch's latest TYPE record. */
+export function eventTypeSetAt({ records }, i) {
+  return (records[i] & TYPE_SET) !== 0;
 }
 
 /** The data of the event record at `i`. */
 export function eventDataAt({ records, text }, i) {
-  const at = records[i + 1] + records[i + 2];
-  return text.slice(at, at + records[i + 3]);
+  return text.slice(records[i + 1], records[i + 1] + records[i + 2]);
 }
 
 /** Whether the block of the event record at `i` had an `id` field itself. */
@@ -35,7 +35,7 @@ export function retryAt({ records }, i) {
   return records[i + 2] * 2 ** 32 + records[i + 1];
 }
 
-/** The text of an ID or COMMENT record at `i`. */
+/** The text of an ID, COMMENT or TYPE record at `i`. */
 export function textAt({ records, text }, i) {
   return text.slice(records[i + 1], records[i + 1] + records[i + 2]);
 }
