@@ -84,6 +84,7 @@ class Session final : public sse::EventSink {
     std::uint32_t record_count = 0;
     std::uint32_t arena_at = 0;
     std::uint32_t arena_size = 0;
+    std::uint32_t arena_units = 0;  // UTF-16 code units of the arena: equal to its size when ASCII
   };
 
   void begin_batch() {
@@ -95,7 +96,7 @@ class Session final : public sse::EventSink {
   // Publishes the batch in layout_; returns its record count.
   std::uint32_t end_batch() {
     layout_ = {address(records_.data()), static_cast<std::uint32_t>(records_.size() / kRecordWords),
-               address(arena_.data()), static_cast<std::uint32_t>(arena_.size())};
+               address(arena_.data()), static_cast<std::uint32_t>(arena_.size()), arena_units_};
     return layout_.record_count;
   }
   const BatchLayout* layout() const { return &layout_; }
@@ -195,6 +196,6 @@ SSE_EXPORT std::uint32_t sse_session_read_id_buffer(Session* session) {
   return session->end_batch();
 }
 
-// Where the session publishes each batch (Session::BatchLayout, four uint32 words): fixed for
+// Where the session publishes each batch (Session::BatchLayout, five uint32 words): fixed for
 // the session's life.
 SSE_EXPORT const Session::BatchLayout* sse_session_batch(Session* session) { return session->layout(); }

@@ -7,6 +7,7 @@ import wasmBase64 from '#wasm-binary';
 let exports_ = null;
 let heapBuffer = null;
 let heap = null;
+let heapWords = null;
 
 function decodeBase64(text) {
   const binary = atob(text);
@@ -34,14 +35,25 @@ export function wasm() {
   return (exports_ ??= instantiate());
 }
 
-/** A byte view of the module's memory, renewed when the memory has grown. */
-export function memoryBytes() {
+function refreshViews() {
   const buffer = wasm().memory.buffer;
   if (buffer !== heapBuffer) {
     heapBuffer = buffer;
     heap = new Uint8Array(buffer);
+    heapWords = new Uint32Array(buffer);
   }
+}
+
+/** A byte view of the module's memory, renewed when the memory has grown. */
+export function memoryBytes() {
+  refreshViews();
   return heap;
+}
+
+/** A uint32 view of the module's memory, renewed when the memory has grown. */
+export function memoryWords() {
+  refreshViews();
+  return heapWords;
 }
 
 /** Bytes of the module's memory; 0 before it is instantiated (does not instantiate it). */

@@ -141,16 +141,22 @@ BlockClassifier& current_classifier() {
 }
 
 // Classifies up to kBatchBlocks blocks from `blocks`, of which `available` bytes exist; returns
-// how many. A last block shorter than 64 bytes is classified byte by byte, as the scalar kernel
-// does (as if zero-padded: zero is neither a line end nor non-ASCII); this is the whole work for
-// the small chunks of a slow network.
+// how many. A last block shorter than 64 bytes is classified as if zero-padded (zero is neither
+// a line end nor non-ASCII): from a padded copy, or byte by byte when it is a few bytes (the
+// whole work for the tiny chunks of a slow network).
 std::size_t classify(BlockClassifier classifier, const char* blocks, std::size_t available, BlockMasks* masks) {
   const std::size_t whole = std::min(available / kBlockBytes, kBatchBlocks);
   if (whole != 0) {
     classifier(blocks, whole, masks);
     return whole;
   }
-  masks[0] = classify_bytes(blocks, available);
+  if (available <= 8) {
+    masks[0] = classify_bytes(blocks, available);
+  } else {
+    char padded[kBlockBytes] = {};
+    std::memcpy(padded, blocks, available);
+    classifier(padded, 1, masks);
+  }
   return 1;
 }
 
