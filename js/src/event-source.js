@@ -207,14 +207,15 @@ export class WasmEventSource extends EventTarget {
     try {
       const extra = typeof this.#options.headers === 'function' ? await this.#options.headers() : this.#options.headers;
       if (!current()) return;
-      checkHeaders(extra ?? {});
       Object.assign(headers, extra);
+      // (The stream can never set an ID with CR, LF or NUL; the lastEventId option could.)
+      if (this.#lastEventId !== '') headers['Last-Event-ID'] = utf8ByteString(this.#lastEventId);
+      checkHeaders(headers);
     } catch (error) {
       // A programming error, not a network one: retrying would only repeat it.
       if (current()) this.#fail({ reason: 'headers', error });
       return;
     }
-    if (this.#lastEventId !== '') headers['Last-Event-ID'] = utf8ByteString(this.#lastEventId);
 
     this.#armHeartbeat();
     const stops = windowStops();
