@@ -510,10 +510,10 @@ void Parser::discard_pending() {
 bool Parser::exceed_limit(bool line_ended) {
   const bool skip = options_.on_limit == LimitAction::skip_event;
   discard_pending();
+  data_.release();  // it grew to the limit: give the memory back for whatever comes next
+  type_.release();
   if (!skip) {
     error_ = ParseError::buffer_limit;
-    data_.release();
-    type_.release();
   } else {
     discarding_event_ = true;
     discarding_line_ = !line_ended;
