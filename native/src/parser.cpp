@@ -525,14 +525,17 @@ bool Parser::exceed_limit(bool line_ended) {
   return skip;
 }
 
-void Parser::process_line(std::string_view line, bool non_ascii) {
-  if (line.empty()) {
-    dispatch_event();
-    return;
-  }
-  // The common fields first, without searching for the colon.
+// The blank line and `data`, nearly every line of a stream, are handled inline in the line loop;
+// the rest out of line.
+[[gnu::always_inline]] inline void Parser::process_line(std::string_view line, bool non_ascii) {
+  if (line.empty()) return dispatch_event();
   std::string_view value = line;
   if (take_field_prefix(value, "data:")) return append_data(value, non_ascii);
+  process_other_line(line, non_ascii);
+}
+
+void Parser::process_other_line(std::string_view line, bool non_ascii) {
+  std::string_view value = line;
   if (take_field_prefix(value, "id:")) return process_field(Field::id, value, non_ascii);
   if (take_field_prefix(value, "event:")) return process_field(Field::event, value, non_ascii);
   const std::size_t colon = line.find(':');
@@ -576,7 +579,7 @@ void Parser::process_field(Field field, std::string_view value, bool non_ascii) 
 // Appends a data value and LF to the data buffer. The first value of a block stays a view when
 // it needs no repair; keep_data_view() copies it once something else must follow it or the
 // bytes under it go away.
-void Parser::append_data(std::string_view raw, bool non_ascii) {
+[[gnu::always_inline]] inline void Parser::append_data(std::string_view raw, bool non_ascii) {
   if (discarding_event_) return;
   if (!non_ascii && !data_in_view_ && data_.empty()) {  // the common case, first and cheapest
     data_view_ = raw;
@@ -620,7 +623,7 @@ void Parser::set_retry(std::string_view value) {
   sink_.on_retry(milliseconds);
 }
 
-void Parser::dispatch_event() {
+[[gnu::always_inline]] inline void Parser::dispatch_event() {
   discarding_event_ = false;
   const bool id_set = id_in_block_;
   if (id_set) {

@@ -201,6 +201,7 @@ class Parser {
   void append_bounded(detail::Buffer<char>& buffer, const char* p, std::size_t length);
   void discard_pending();
   void process_line(std::string_view line, bool non_ascii);
+  void process_other_line(std::string_view line, bool non_ascii);
   enum class Field : std::uint8_t { data, event, id, retry, ignored };
   static Field field_named(std::string_view name);
   void process_field(Field field, std::string_view value, bool non_ascii);
