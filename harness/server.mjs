@@ -7,10 +7,13 @@
 //   const scenarios = await loadScenarios('harness/scenarios');      // Map name → scenario
 //   const server = await startScenarioServer({ scenarios, staticDir }); // staticDir optional
 //   server.streamUrl('basic', 'native-1', 'A')  // → http://127.0.0.1:<portA>/s/native-1/basic
-//   server.requests('basic', 'native-1')        // [{ method, origin, path, subpath, headers, cookies, time }]
+//   server.requests('basic', 'native-1')        // [{ method, origin, path, subpath, headers, cookies, time, closeTime }]
 //   server.addScenario(name, scenario)          // validated like a file
 //   server.endRun(run)                          // ends the run's stalled/hanging responses
 //   await server.close()
+//
+// A request record's closeTime is when its response ended or its connection closed (either side),
+// null while it is still going: a client that gave up on a delayed or stalled response shows here.
 //
 // URLs: /s/<run>/<name>[<redirect path>] is the scenario `name` for run `run`; a redirect's path
 // is appended to the scenario's URL so that it reaches the same scenario and run.
@@ -58,10 +61,29 @@ function checkKeys(object, allowed, where) {
   }
 }
 
+function validateReplayEvent(event, where) {
+  if (!isObject(event)) throw new ScenarioError(`${where}: an event is an object { id, event, data }`);
+  checkKeys(event, ['id', 'event', 'data'], where);
+  for (const key of ['id', 'event']) {
+    if (event[key] !== undefined && (typeof event[key] !== 'string' || /[\r\n]/.test(event[key]))) {
+      throw new ScenarioError(`${where}.${key}: must be a string without CR or LF`);
+    }
+  }
+  if (typeof event.data !== 'string' || /\r/.test(event.data)) throw new ScenarioError(`${where}.data: must be a string without CR`);
+}
+
 function validateChunk(chunk, where) {
   if (typeof chunk === 'string') return;
-  if (!isObject(chunk)) throw new ScenarioError(`${where}: a chunk is a string, {hex}, {repeat, times} or {delay}`);
-  if ('hex' in chunk) {
+  if (!isObject(chunk)) throw new ScenarioError(`${where}: a chunk is a string, {hex}, {repeat, times}, {delay} or {events}`);
+  if ('events' in chunk) {
+    checkKeys(chunk, ['events', 'count', 'interval'], where);
+    if (!Array.isArray(chunk.events)) throw new ScenarioError(`${where}: "events" must be an array`);
+    chunk.events.forEach((event, i) => validateReplayEvent(event, `${where}.events[${i}]`));
+    if (chunk.count !== undefined && !isInt(chunk.count)) throw new ScenarioError(`${where}: "count" must be an integer ≥ 0`);
+    if (chunk.interval !== undefined && !(typeof chunk.interval === 'number' && chunk.interval >= 0)) {
+      throw new ScenarioError(`${where}: "interval" must be a number of ms ≥ 0`);
+    }
+  } else if ('hex' in chunk) {
     checkKeys(chunk, ['hex'], where);
     const hex = typeof chunk.hex === 'string' ? chunk.hex.replace(/\s+/g, '') : null;
     if (hex === null || !/^([0-9a-fA-F]{2})*$/.test(hex)) throw new ScenarioError(`${where}: "hex" must be pairs of hex digits`);
@@ -73,7 +95,7 @@ function validateChunk(chunk, where) {
     checkKeys(chunk, ['delay'], where);
     if (typeof chunk.delay !== 'number' || !(chunk.delay >= 0)) throw new ScenarioError(`${where}: "delay" must be a number of ms ≥ 0`);
   } else {
-    throw new ScenarioError(`${where}: a chunk object needs "hex", "repeat" or "delay"`);
+    throw new ScenarioError(`${where}: a chunk object needs "hex", "repeat", "delay" or "events"`);
   }
 }
 
@@ -94,8 +116,17 @@ function validateCors(cors, where) {
 
 function validateResponse(response, where) {
   if (!isObject(response)) throw new ScenarioError(`${where}: a response must be an object`);
+  if (response.times !== undefined && !isInt(response.times, 1)) throw new ScenarioError(`${where}.times: must be an integer ≥ 1`);
+  if (response.headersDelay !== undefined && !(typeof response.headersDelay === 'number' && response.headersDelay >= 0)) {
+    throw new ScenarioError(`${where}.headersDelay: must be a number of ms ≥ 0`);
+  }
+  if ('drop' in response) {
+    checkKeys(response, ['drop', 'times', 'headersDelay'], where);
+    if (response.drop !== true) throw new ScenarioError(`${where}.drop: must be true`);
+    return;
+  }
   if ('redirect' in response) {
-    checkKeys(response, ['redirect', 'headers', 'cors'], where);
+    checkKeys(response, ['redirect', 'headers', 'cors', 'times', 'headersDelay'], where);
     const { redirect } = response;
     if (!isObject(redirect)) throw new ScenarioError(`${where}.redirect: must be an object`);
     checkKeys(redirect, ['status', 'origin', 'path'], `${where}.redirect`);
@@ -109,7 +140,7 @@ function validateResponse(response, where) {
       throw new ScenarioError(`${where}.redirect.path: must be a string starting with "/"`);
     }
   } else {
-    checkKeys(response, ['status', 'headers', 'cors', 'chunks', 'end'], where);
+    checkKeys(response, ['status', 'headers', 'cors', 'chunks', 'end', 'trickle', 'times', 'headersDelay'], where);
     if (response.status !== undefined && !(isInt(response.status, 100) && response.status <= 599) ) {
       throw new ScenarioError(`${where}.status: must be an HTTP status (100–599)`);
     }
@@ -122,6 +153,15 @@ function validateResponse(response, where) {
     }
     if (response.end !== undefined && !END_MODES.has(response.end)) {
       throw new ScenarioError(`${where}.end: must be "close", "hang", "reset" or "stall"`);
+    }
+    if (response.trickle !== undefined) {
+      const { trickle } = response;
+      if (!isObject(trickle)) throw new ScenarioError(`${where}.trickle: must be an object { bytes, delay }`);
+      checkKeys(trickle, ['bytes', 'delay'], `${where}.trickle`);
+      if (trickle.bytes !== undefined && !isInt(trickle.bytes, 1)) throw new ScenarioError(`${where}.trickle.bytes: must be an integer ≥ 1`);
+      if (trickle.delay !== undefined && !(typeof trickle.delay === 'number' && trickle.delay >= 0)) {
+        throw new ScenarioError(`${where}.trickle.delay: must be a number of ms ≥ 0`);
+      }
     }
   }
   if (response.headers !== undefined) validateHeaders(response.headers, `${where}.headers`);
@@ -238,6 +278,34 @@ export async function loadScenarios(dirOrFile) {
 // ---------------------------------------------------------------------------------------------
 // The server
 
+/** The text of a replayed event: id, event and one data line per line of `data`, then a blank line. */
+export function replayEventText({ id, event, data }) {
+  let text = id === undefined ? '' : `id: ${id}\n`;
+  if (event !== undefined) text += `event: ${event}\n`;
+  for (const line of data.split('\n')) text += `data: ${line}\n`;
+  return `${text}\n`;
+}
+
+/**
+ * The events of an {events} chunk that come after the request's Last-Event-ID (the header's
+ * bytes read as UTF-8): those after the last event with that id, or all of them when there is
+ * no header or no event has that id; at most `count`.
+ */
+export function eventsAfter(chunk, lastEventIdHeader) {
+  let start = 0;
+  if (lastEventIdHeader !== undefined) {
+    const id = Buffer.from(lastEventIdHeader, 'latin1').toString('utf8');
+    for (let i = chunk.events.length - 1; i >= 0; i--) {
+      if (chunk.events[i].id === id) {
+        start = i + 1;
+        break;
+      }
+    }
+  }
+  const rest = chunk.events.slice(start);
+  return chunk.count === undefined ? rest : rest.slice(0, chunk.count);
+}
+
 function chunkBytes(chunk) {
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
   if ('hex' in chunk) return Buffer.from(chunk.hex.replace(/\s+/g, ''), 'hex');
@@ -321,7 +389,11 @@ export async function startScenarioServer({ scenarios = new Map(), staticDir, po
   };
 
   function responseAt(scenario, index) {
-    if (index < scenario.responses.length) return scenario.responses[index];
+    let first = 0; // the index of the first request the response answers
+    for (const response of scenario.responses) {
+      first += response.times ?? 1;
+      if (index < first) return response;
+    }
     const after = scenario.afterResponses ?? 204;
     if (after === 'repeat-last') return scenario.responses[scenario.responses.length - 1];
     return { status: after, headers: after === 200 ? undefined : {} };
@@ -384,10 +456,30 @@ export async function startScenarioServer({ scenarios = new Map(), staticDir, po
       pending.add(item);
     });
 
-  const write = (res, bytes) => new Promise((resolve) => {
+  const writeOnce = (res, bytes) => new Promise((resolve) => {
     if (res.destroyed || res.writableEnded) return resolve();
     res.write(bytes, () => resolve());
   });
+
+  /**
+   * Writes `bytes`; with `trickle`, in pieces of `trickle.bytes`, each but the response's first
+   * `trickle.delay` ms after the previous one (`trickle.started` marks that one was written).
+   * False when the run or the server ended meanwhile.
+   */
+  async function write(res, bytes, trickle, run) {
+    if (!trickle) {
+      await writeOnce(res, bytes);
+      return true;
+    }
+    const size = trickle.bytes ?? 1;
+    for (let at = 0; at < bytes.length; at += size) {
+      if (trickle.started && trickle.delay && !(await sleep(trickle.delay, run))) return false;
+      if (closed || res.destroyed) return true;
+      trickle.started = true;
+      await writeOnce(res, bytes.subarray(at, at + size));
+    }
+    return true;
+  }
 
   async function serveScenario(req, res, context) {
     const { scenario, name, run, log } = context;
@@ -403,6 +495,7 @@ export async function startScenarioServer({ scenarios = new Map(), staticDir, po
     log.response = counts ? taken : null;
 
     if (req.method === 'OPTIONS') {
+      if (response.drop) return void res.socket?.destroy();
       res.writeHead(204, {
         ...cors(response.cors ?? false),
         ...(response.cors ? { 'access-control-allow-headers': 'last-event-id', 'access-control-allow-methods': 'GET' } : {}),
@@ -411,6 +504,12 @@ export async function startScenarioServer({ scenarios = new Map(), staticDir, po
       res.end();
       return;
     }
+    if (response.headersDelay) {
+      if (!(await sleep(response.headersDelay, run))) return res.destroy();
+      if (closed || res.destroyed || res.socket?.destroyed) return;
+    }
+    // drop: no response at all, the socket is destroyed (a network error before the headers)
+    if (response.drop) return void (res.socket?.destroy() ?? res.destroy());
     const { status, headers } = headersOf(response, context);
     writeHead(res, status, headers);
     if (req.method === 'HEAD' || response.redirect) {
@@ -418,12 +517,20 @@ export async function startScenarioServer({ scenarios = new Map(), staticDir, po
       return;
     }
     res.flushHeaders();
+    const trickle = response.trickle && { ...response.trickle, started: false };
     for (const chunk of response.chunks ?? []) {
       if (closed || res.destroyed) return;
       if (isObject(chunk) && 'delay' in chunk) {
         if (!(await sleep(chunk.delay, run))) return res.destroy();
-      } else {
-        await write(res, chunkBytes(chunk));
+      } else if (isObject(chunk) && 'events' in chunk) {
+        const events = eventsAfter(chunk, req.headers['last-event-id']);
+        for (let i = 0; i < events.length; i++) {
+          if (i > 0 && chunk.interval && !(await sleep(chunk.interval, run))) return res.destroy();
+          if (closed || res.destroyed) return;
+          if (!(await write(res, Buffer.from(replayEventText(events[i]), 'utf8'), trickle, run))) return res.destroy();
+        }
+      } else if (!(await write(res, chunkBytes(chunk), trickle, run))) {
+        return res.destroy();
       }
     }
     if (closed || res.destroyed) return;
@@ -482,7 +589,9 @@ export async function startScenarioServer({ scenarios = new Map(), staticDir, po
         headers: { ...req.headers },
         cookies: parseCookies(req.headers.cookie),
         time,
+        closeTime: null, // when the response ended or its connection closed, whichever side did it
       };
+      res.once('close', () => (log.closeTime = performance.now()));
       const key = runKey(name, run);
       if (!logs.has(key)) logs.set(key, []);
       logs.get(key).push(log);

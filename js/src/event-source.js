@@ -65,15 +65,19 @@ function mimeEssence(contentType) {
   return contentType.split(';', 1)[0].trim().toLowerCase();
 }
 
-// Header names are HTTP tokens; values may not hold CR, LF or NUL (fetch would reject them
-// anyway, but as a network error that would make the source retry forever).
+// Header names are HTTP tokens; values are byte strings without CR, LF or NUL (fetch would
+// reject them anyway, but as a network error that would make the source retry forever).
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
+const NOT_A_BYTE_STRING = /[^\x00-\xff]/;
 function checkHeaders(headers) {
   for (const [name, value] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
     if (FORBIDDEN_IN_VALUE.test(String(value))) {
       throw new TypeError(`The value of header ${name} holds CR, LF or NUL`);
+    }
+    if (NOT_A_BYTE_STRING.test(String(value))) {
+      throw new TypeError(`The value of header ${name} is not a byte string (a character above U+00FF)`);
     }
   }
 }

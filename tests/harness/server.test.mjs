@@ -1,6 +1,7 @@
 // The scenario server (harness/server.mjs) on its own, over plain HTTP from Node: each end mode,
 // redirects, CORS preflights, afterResponses, headers, chunk kinds, request recording, scenario
-// validation, and a close() that never hangs.
+// validation, the fault actions (drop, times, headersDelay, events that resume, trickle), and a
+// close() that never hangs.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -267,6 +268,77 @@ describe('scenario server', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  test('drop: the socket is destroyed before any response (a network error); times: one response for N requests', async () => {
+    server.addScenario('drop', {
+      responses: [{ drop: true, times: 2 }, { status: 503, times: 2 }, { chunks: ['data: ok\n\n'] }],
+    });
+    const r = nextRun();
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) {
+      outcomes.push(await request(server.streamUrl('drop', r)).then(
+        async (response) => `${response.status}:${(await response.done).body}`,
+        (error) => `error:${error.code}`,
+      ));
+    }
+    assert.deepEqual(outcomes, ['error:ECONNRESET', 'error:ECONNRESET', '503:', '503:', '200:data: ok\n\n']);
+    assert.deepEqual(server.requests('drop', r).map((q) => q.response), [0, 1, 2, 3, 4]);
+  });
+
+  test('headersDelay: nothing before the delay; a client that leaves meanwhile gets nothing and shows in closeTime', async () => {
+    server.addScenario('slow-headers', { responses: [{ headersDelay: 200, chunks: ['data: x\n\n'] }], afterResponses: 'repeat-last' });
+    const r = nextRun();
+    const started = performance.now();
+    const response = await request(server.streamUrl('slow-headers', r));
+    assert.ok(performance.now() - started >= 190, 'the headers came after the delay');
+    assert.equal((await response.done).body.toString(), 'data: x\n\n');
+    const [first] = server.requests('slow-headers', r);
+    assert.ok(first.closeTime >= first.time + 190);
+
+    const leaving = http.request(server.streamUrl('slow-headers', r), { agent: false });
+    leaving.on('error', () => {});
+    leaving.end();
+    await sleep(50);
+    leaving.destroy();
+    await sleep(300);
+    const [, second] = server.requests('slow-headers', r);
+    assert.ok(second.closeTime !== null && second.closeTime < second.time + 150, 'the client left before the headers');
+  });
+
+  test('events chunk: resumes after the Last-Event-ID (UTF-8), all without one or for an unknown id, count and interval', async () => {
+    const events = [{ id: '1', data: 'a' }, { id: 'é-2', event: 'tick', data: 'b\nc' }, { data: 'no id' }, { id: '4', data: 'd' }];
+    server.addScenario('events', { responses: [{ chunks: [{ events, count: 2, interval: 60 }] }, { chunks: [{ events }] }], afterResponses: 'repeat-last' });
+    const r = nextRun();
+    const first = await request(server.streamUrl('events', r));
+    assert.equal((await first.done).body.toString(), 'id: 1\ndata: a\n\nid: é-2\nevent: tick\ndata: b\ndata: c\n\n');
+    assert.ok(first.chunks.at(-1).at - first.chunks[0].at >= 50, 'interval between the events');
+    const body = async (headers) => (await (await request(server.streamUrl('events', r), { headers })).done).body.toString();
+    const lastEventId = Buffer.from('é-2').toString('latin1'); // the header's bytes
+    assert.equal(await body({ 'Last-Event-ID': lastEventId }), 'data: no id\n\nid: 4\ndata: d\n\n');
+    assert.equal(await body({ 'Last-Event-ID': '4' }), '');
+    assert.equal(await body({ 'Last-Event-ID': 'unknown' }), 'id: 1\ndata: a\n\nid: é-2\nevent: tick\ndata: b\ndata: c\n\ndata: no id\n\nid: 4\ndata: d\n\n');
+  });
+
+  test('trickle: every chunk written N bytes at a time, delay ms apart', async () => {
+    server.addScenario('trickle', { responses: [{ chunks: ['data: é\n', { hex: '0a' }], trickle: { bytes: 2, delay: 15 } }] });
+    const response = await request(server.streamUrl('trickle', nextRun()));
+    const { body } = await response.done;
+    assert.equal(body.toString(), 'data: é\n\n');
+    assert.deepEqual(response.chunks.map((c) => c.bytes.length), [2, 2, 2, 2, 1, 1], 'pieces never span two chunks');
+    const span = response.chunks.at(-1).at - response.chunks[0].at;
+    assert.ok(span >= 5 * 15 * 0.9, `the pieces were spread over ${span.toFixed(0)} ms`);
+  });
+
+  test('the new keys are validated', () => {
+    assert.throws(() => server.addScenario('bad', { responses: [{ drop: true, status: 500 }] }), /unknown key "status"/);
+    assert.throws(() => server.addScenario('bad', { responses: [{ drop: 1 }] }), /drop: must be true/);
+    assert.throws(() => server.addScenario('bad', { responses: [{ times: 0 }] }), /times: must be an integer ≥ 1/);
+    assert.throws(() => server.addScenario('bad', { responses: [{ headersDelay: -1 }] }), /headersDelay/);
+    assert.throws(() => server.addScenario('bad', { responses: [{ trickle: { bytes: 0 } }] }), /trickle\.bytes/);
+    assert.throws(() => server.addScenario('bad', { responses: [{ chunks: [{ events: [{ id: 'a\nb', data: 'x' }] }] }] }), /id: must be a string without CR or LF/);
+    assert.throws(() => server.addScenario('bad', { responses: [{ chunks: [{ events: [{ id: '1' }] }] }] }), /data: must be a string/);
+    assert.throws(() => server.addScenario('bad', { responses: [{ chunks: [{ events: [], count: -1 }] }] }), /count/);
   });
 
   test('close() ends hanging, stalled and delayed responses and resolves promptly', async () => {
