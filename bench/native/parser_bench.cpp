@@ -156,14 +156,14 @@ void ScanKernel(benchmark::State& state) {
     return;
   }
   const std::string& stream = stream_for(kLongLine);
-  const char* names[] = {"scalar", "sse2", "avx2", "simd128"};
+  const char* names[] = {"scalar", "sse2", "avx2", "simd128", "swar"};
   state.SetLabel(names[state.range(0)]);
   for (auto _ : state) {
     benchmark::DoNotOptimize(sse::scan::find_line_end(kernel, stream.data(), stream.data() + stream.size()));
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * stream.size()));
 }
-BENCHMARK(ScanKernel)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
+BENCHMARK(ScanKernel)->Arg(0)->Arg(4)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 // One `data:` line of range(0) MiB fed in range(1)-byte chunks: the time must grow linearly
 // with the line (buffered bytes are never scanned again).

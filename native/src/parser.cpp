@@ -9,6 +9,7 @@
 #include "sse/parser.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <limits>
 
@@ -55,6 +56,28 @@ BlockMasks classify_bytes(const char* block, std::size_t size) {
 }
 
 BlockMasks classify_block_scalar(const char* block) { return classify_bytes(block, kBlockBytes); }
+
+// 0x80 in each byte of `word` that is zero, exactly (no carries between bytes), else 0.
+std::uint64_t zero_bytes(std::uint64_t word) {
+  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  return ~(((word & kLow7) + kLow7) | word | kLow7);
+}
+
+// The high bit of each byte of `word`, gathered into bits 0-7 (byte 0 into bit 0).
+std::uint64_t gather_high_bits(std::uint64_t word) { return ((word & kHighBits) * 0x02040810204081ULL) >> 56; }
+
+BlockMasks classify_block_swar(const char* block) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  BlockMasks masks{};
+  for (unsigned i = 0; i < kBlockBytes / 8; ++i) {
+    std::uint64_t word = load_word(block + 8 * i);
+    if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
+    const std::uint64_t ends = zero_bytes(word ^ (kOnes * '\n')) | zero_bytes(word ^ (kOnes * '\r'));
+    masks.line_ends |= gather_high_bits(ends) << (8 * i);
+    masks.non_ascii |= gather_high_bits(word) << (8 * i);
+  }
+  return masks;
+}
 
 #if defined(SSE_SCAN_X86)
 BlockMasks classify_block_sse2(const char* block) {
@@ -108,6 +131,9 @@ using BlockClassifier = void (*)(const char* blocks, std::size_t count, BlockMas
 void classify_scalar(const char* blocks, std::size_t count, BlockMasks* masks) {
   for (std::size_t i = 0; i < count; ++i) masks[i] = classify_block_scalar(blocks + i * kBlockBytes);
 }
+void classify_swar(const char* blocks, std::size_t count, BlockMasks* masks) {
+  for (std::size_t i = 0; i < count; ++i) masks[i] = classify_block_swar(blocks + i * kBlockBytes);
+}
 #if defined(SSE_SCAN_X86)
 void classify_sse2(const char* blocks, std::size_t count, BlockMasks* masks) {
   for (std::size_t i = 0; i < count; ++i) masks[i] = classify_block_sse2(blocks + i * kBlockBytes);
@@ -131,6 +157,7 @@ BlockClassifier classifier_for(scan::Kernel kernel) {
 #if defined(SSE_SCAN_WASM)
     case scan::Kernel::simd128: return classify_simd128;
 #endif
+    case scan::Kernel::swar: return classify_swar;
     default: return classify_scalar;
   }
 }
@@ -233,7 +260,7 @@ bool is_ascii_digits(std::string_view value) {
 namespace scan {
 
 std::vector<Kernel> available_kernels() {
-  std::vector<Kernel> kernels{Kernel::scalar};
+  std::vector<Kernel> kernels{Kernel::scalar, Kernel::swar};
 #if defined(SSE_SCAN_X86)
   kernels.push_back(Kernel::sse2);
   if (__builtin_cpu_supports("avx2")) kernels.push_back(Kernel::avx2);

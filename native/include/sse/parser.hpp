@@ -248,7 +248,9 @@ class Parser {
 // one for the machine, chosen once, and walks the line ends of a block as bits. The scalar
 // kernel is the reference the others are tested against.
 namespace scan {
-enum class Kernel : std::uint8_t { scalar, sse2, avx2, simd128 };
+// scalar: one byte at a time (the reference); swar: eight at a time in a 64-bit word (any CPU);
+// sse2/avx2: x86-64; simd128: WebAssembly.
+enum class Kernel : std::uint8_t { scalar, sse2, avx2, simd128, swar };
 inline constexpr std::size_t kBlockBytes = 64;
 // What a kernel finds in one block; bit i stands for byte i.
 // (No member initializers: the parser keeps an uninitialized batch of them on the stack.)
