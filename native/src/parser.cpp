@@ -503,11 +503,13 @@ void Parser::finish_carried_line(const char* p, std::size_t length, bool non_asc
   data_.push_back('\n');
 }
 
-// Grows a buffer geometrically but never past the limit, so a huge line costs at most the limit.
+// Grows a buffer to powers of two but never past the limit, so a huge line costs at most the
+// limit. (Capacities sized from odd chunk lengths ended with a small step just under the limit
+// to exactly the limit: a second limit-sized block while the first was still held.)
 void Parser::append_bounded(detail::Buffer<char>& buffer, const char* p, std::size_t length) {
   const std::size_t needed = buffer.size() + length;
   if (needed > buffer.capacity()) {
-    buffer.reserve(std::max(needed, std::min(2 * buffer.capacity(), options_.max_buffered_bytes)));
+    buffer.reserve(std::max(needed, std::min(std::bit_ceil(needed), options_.max_buffered_bytes)));
   }
   buffer.append(p, length);
 }
