@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, builds, and runs every test: the native suite in a
-# release build and again under AddressSanitizer + UndefinedBehaviorSanitizer, then the
-# WebAssembly build with the JS suites in Node and in headless Chromium, and the harness.
+# release build and again under AddressSanitizer + UndefinedBehaviorSanitizer, the libFuzzer
+# targets for 30 s each, then the WebAssembly build with the JS suites in Node and in headless
+# Chromium, and the harness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -18,6 +19,8 @@ build_and_test() {
 
 build_and_test build/release -DCMAKE_BUILD_TYPE=Release -DSSE_BUILD_BENCHMARKS=ON
 build_and_test build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSE_SANITIZE=ON -DSSE_BUILD_BENCHMARKS=OFF
+echo "== fuzzing: the libFuzzer targets of fuzz/, 30 s each"
+bash scripts/fuzz.sh 30
 
 echo "== WebAssembly build and JS bundles"
 node scripts/build.mjs

@@ -17,61 +17,26 @@
 #include <string_view>
 #include <vector>
 
+#include "json_lines.hpp"
 #include "sse/parser.hpp"
 
 namespace {
 
 constexpr std::size_t kReadSize = 64 * 1024;
 
-// RFC 8259 string: the parser's strings are valid UTF-8 already, so only the quote, the
-// backslash and control characters need escaping.
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (byte < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 0xF]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 class JsonLinesSink final : public sse::EventSink {
  public:
   explicit JsonLinesSink(bool print_comments) : print_comments_(print_comments) {}
 
   void on_event(const sse::Event& event) override {
-    out_ += "{\"type\":";
-    append_json_string(out_, event.type);
-    out_ += ",\"data\":";
-    append_json_string(out_, event.data);
-    out_ += ",\"lastEventId\":";
-    append_json_string(out_, event.last_event_id);
-    out_ += "}\n";
+    json_lines::append_event(out_, event);
   }
   void on_retry(std::uint64_t milliseconds) override {
-    out_ += "{\"retry\":" + std::to_string(milliseconds) + "}\n";
+    json_lines::append_retry(out_, milliseconds);
   }
   void on_comment(std::string_view text) override {
     if (!print_comments_) return;
-    out_ += "{\"comment\":";
-    append_json_string(out_, text);
-    out_ += "}\n";
+    json_lines::append_comment(out_, text);
   }
   void on_error(sse::ParseError /*error*/, std::string_view message) override {
     error_message_.assign(message);
