@@ -211,6 +211,13 @@ bool take_field_prefix(std::string_view& line, const char (&prefix)[N]) {
   return true;
 }
 
+// Appends `text` and LF with one growth check and one copy.
+void append_line(detail::Buffer<char>& buffer, std::string_view text) {
+  char* to = buffer.extend(text.size() + 1);
+  if (!text.empty()) std::memcpy(to, text.data(), text.size());
+  to[text.size()] = '\n';
+}
+
 void release_if_large(detail::Buffer<char>& buffer) {
   if (buffer.capacity() > kRetainedCapacity) buffer.release();
 }
@@ -610,27 +617,20 @@ void Parser::process_field(Field field, std::string_view value, bool non_ascii) 
 // bytes under it go away.
 [[gnu::always_inline]] inline void Parser::append_data(std::string_view raw, bool non_ascii) {
   if (discarding_event_) return;
-  if (!non_ascii && !data_in_view_ && data_.empty()) {  // the common case, first and cheapest
-    data_view_ = raw;
-    data_in_view_ = true;
-    return;
-  }
-  const std::string_view value = decoded(raw, non_ascii);
+  // ASCII is valid UTF-8 as it is: no call to decoded() on the common path.
+  const std::string_view value = non_ascii ? decoded(raw, true) : raw;
   if (!data_in_view_ && data_.empty() && value.data() == raw.data()) {
     data_view_ = value;
     data_in_view_ = true;
     return;
   }
   keep_data_view();
-  data_.append(value);
-  data_.push_back('\n');
+  append_line(data_, value);
 }
-
 void Parser::keep_data_view() {
   if (!data_in_view_) return;
   data_in_view_ = false;
-  data_.append(data_view_);
-  data_.push_back('\n');
+  append_line(data_, data_view_);
 }
 
 // Only ASCII digits count. An empty value resets to the default and a number beyond 64 bits is
