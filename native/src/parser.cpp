@@ -435,6 +435,21 @@ void Parser::split_lines(const char* p, const char* end) {
       non_ascii &= rest;
     }
     line_non_ascii = line_non_ascii || (non_ascii & bits_from(line_start - block)) != 0;
+    // A long data value carried from earlier chunks streams into the data buffer batch by batch,
+    // while its bytes are still in the L1 cache (as if the chunk had come in 1 KiB pieces).
+    if (streaming_value_ && batch_index + 1 == batch_size) {
+      const char* batch_end = std::min(block + kBlockBytes, end);
+      if (line_start < batch_end) {
+        const auto length = static_cast<std::size_t>(batch_end - line_start);
+        if (!within_limit(carried_bytes_ + length)) {
+          if (!exceed_limit(/*line_ended=*/false)) return;
+        } else {
+          carry_partial_line(line_start, length, line_non_ascii);
+        }
+        line_start = batch_end;
+        line_non_ascii = false;
+      }
+    }
   }
   keep_data_view();  // the chunk's bytes are gone after this call
   if (line_start < end) {  // unterminated: keep it for the next chunk
