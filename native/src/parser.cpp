@@ -440,27 +440,23 @@ void Parser::split_lines(const char* p, const char* end) {
     if (streaming_value_ && batch_index + 1 == batch_size) {
       const char* batch_end = std::min(block + kBlockBytes, end);
       if (line_start < batch_end) {
-        const auto length = static_cast<std::size_t>(batch_end - line_start);
-        if (!within_limit(carried_bytes_ + length)) {
-          if (!exceed_limit(/*line_ended=*/false)) return;
-        } else {
-          carry_partial_line(line_start, length, line_non_ascii);
-        }
+        if (!carry_line_piece(line_start, static_cast<std::size_t>(batch_end - line_start), line_non_ascii)) return;
         line_start = batch_end;
         line_non_ascii = false;
       }
     }
   }
   keep_data_view();  // the chunk's bytes are gone after this call
-  if (line_start < end) {  // unterminated: keep it for the next chunk
-    const auto length = static_cast<std::size_t>(end - line_start);
-    if (discarding_line_) return;  // the rest of a dropped line
-    if (within_limit(carried_bytes_ + length)) {
-      carry_partial_line(line_start, length, line_non_ascii);
-    } else {
-      exceed_limit(/*line_ended=*/false);
-    }
-  }
+  if (line_start < end) carry_line_piece(line_start, static_cast<std::size_t>(end - line_start), line_non_ascii);
+}
+
+// Keeps a piece of an unterminated line for later, or drops the line when it outgrows the
+// limit. Returns false when the parser stopped.
+bool Parser::carry_line_piece(const char* p, std::size_t length, bool non_ascii) {
+  if (discarding_line_) return true;  // the rest of a dropped line
+  if (!within_limit(carried_bytes_ + length)) return exceed_limit(/*line_ended=*/false);
+  carry_partial_line(p, length, non_ascii);
+  return true;
 }
 
 bool Parser::complete_line(const char* p, std::size_t length, bool non_ascii) {

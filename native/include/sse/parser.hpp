@@ -196,6 +196,7 @@ class Parser {
   void consume_bom(const char*& p, const char* end);
   void split_lines(const char* p, const char* end);
   bool complete_line(const char* p, std::size_t length, bool non_ascii);
+  bool carry_line_piece(const char* p, std::size_t length, bool non_ascii);
   void carry_partial_line(const char* p, std::size_t length, bool non_ascii);
   void finish_carried_line(const char* p, std::size_t length, bool non_ascii);
   void append_bounded(detail::Buffer<char>& buffer, const char* p, std::size_t length);
