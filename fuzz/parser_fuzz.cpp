@@ -36,35 +36,16 @@
 #include <string_view>
 #include <vector>
 
+#include "report.hpp"
 #include "sse/parser.hpp"
 
 namespace {
 
 constexpr std::size_t kHeaderSize = 8;
 
-[[noreturn]] void die(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "\n*** parser_fuzz: %s\n%s\n", what, detail.c_str());
-  std::fflush(stderr);
-  std::abort();
-}
+[[noreturn]] void die(const char* what, const std::string& detail) { fuzz::die("parser_fuzz", what, detail); }
 
-// Printable ASCII as is, everything else as \xNN, shortened past 200 bytes.
-std::string escape(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size() && i < 200; ++i) {
-    const auto byte = static_cast<unsigned char>(bytes[i]);
-    if (byte >= 0x20 && byte < 0x7F && byte != '\\') {
-      out.push_back(static_cast<char>(byte));
-    } else {
-      out += "\\x";
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0xF]);
-    }
-  }
-  if (bytes.size() > 200) out += "...(" + std::to_string(bytes.size()) + " bytes)";
-  return out;
-}
+std::string escape(std::string_view bytes) { return fuzz::escape(bytes); }
 
 const char* kernel_name(sse::scan::Kernel kernel) {
   switch (kernel) {
@@ -72,6 +53,7 @@ const char* kernel_name(sse::scan::Kernel kernel) {
     case sse::scan::Kernel::sse2: return "sse2";
     case sse::scan::Kernel::avx2: return "avx2";
     case sse::scan::Kernel::simd128: return "simd128";
+    case sse::scan::Kernel::swar: return "swar";
   }
   return "?";
 }

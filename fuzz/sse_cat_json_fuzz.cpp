@@ -16,32 +16,14 @@
 
 #include "json_check.hpp"
 #include "json_lines.hpp"
+#include "report.hpp"
 #include "sse/parser.hpp"
 
 namespace {
 
-[[noreturn]] void die(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "\n*** sse_cat_json_fuzz: %s\n%s\n", what, detail.c_str());
-  std::fflush(stderr);
-  std::abort();
-}
+[[noreturn]] void die(const char* what, const std::string& detail) { fuzz::die("sse_cat_json_fuzz", what, detail); }
 
-std::string escape(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size() && i < 300; ++i) {
-    const auto byte = static_cast<unsigned char>(bytes[i]);
-    if (byte >= 0x20 && byte < 0x7F && byte != '\\') {
-      out.push_back(static_cast<char>(byte));
-    } else {
-      out += "\\x";
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0xF]);
-    }
-  }
-  if (bytes.size() > 300) out += "...(" + std::to_string(bytes.size()) + " bytes)";
-  return out;
-}
+std::string escape(std::string_view bytes) { return fuzz::escape(bytes, 300); }
 
 using Kind = json_check::Member::Kind;
 struct Expected {
