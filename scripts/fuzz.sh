@@ -7,6 +7,7 @@
 #
 # SSE_FUZZ_MAX_LEN (default 1024) bounds the input size: longer inputs find nothing the corpus
 # tests miss and slow every execution down (the seeds longer than that are truncated).
+# SSE_FUZZ_RUNS=N runs each target for N executions instead of a time (the README's long runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,8 @@ if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
   exit 2
 fi
 max_len=${SSE_FUZZ_MAX_LEN:-1024}
+limit=(-max_total_time="$seconds")
+[[ -n ${SSE_FUZZ_RUNS:-} ]] && limit=(-runs="$SSE_FUZZ_RUNS")
 targets=(parser_fuzz sse_cat_json_fuzz)
 build=build/fuzz
 
@@ -50,9 +53,9 @@ for target in "${targets[@]}"; do
   rm -rf "$work"
   mkdir -p "$work" "$artifacts"
   cp -R "$build/corpus/$target/." "$work/"
-  echo "== fuzz: $target, ${seconds}s, inputs up to $max_len bytes (log $log)"
+  echo "== fuzz: $target, ${SSE_FUZZ_RUNS:-${seconds}s} ${SSE_FUZZ_RUNS:+executions}, inputs up to $max_len bytes (log $log)"
   status=0
-  "$build/$target" -max_total_time="$seconds" -print_final_stats=1 -max_len="$max_len" -timeout=30 \
+  "$build/$target" "${limit[@]}" -print_final_stats=1 -max_len="$max_len" -timeout=30 \
     -dict=fuzz/sse.dict -artifact_prefix="$artifacts/" "$work" >"$log" 2>&1 || status=$?
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   per_second=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
