@@ -18,7 +18,11 @@ if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
 fi
 max_len=${SSE_FUZZ_MAX_LEN:-1024}
 limit=(-max_total_time="$seconds")
-[[ -n ${SSE_FUZZ_RUNS:-} ]] && limit=(-runs="$SSE_FUZZ_RUNS")
+budget="${seconds}s"
+if [[ -n ${SSE_FUZZ_RUNS:-} ]]; then
+  limit=(-runs="$SSE_FUZZ_RUNS")
+  budget="$SSE_FUZZ_RUNS executions"
+fi
 targets=(parser_fuzz sse_cat_json_fuzz)
 build=build/fuzz
 
@@ -53,7 +57,7 @@ for target in "${targets[@]}"; do
   rm -rf "$work"
   mkdir -p "$work" "$artifacts"
   cp -R "$build/corpus/$target/." "$work/"
-  echo "== fuzz: $target, ${SSE_FUZZ_RUNS:-${seconds}s} ${SSE_FUZZ_RUNS:+executions}, inputs up to $max_len bytes (log $log)"
+  echo "== fuzz: $target, $budget, inputs up to $max_len bytes (log $log)"
   status=0
   "$build/$target" "${limit[@]}" -print_final_stats=1 -max_len="$max_len" -timeout=30 \
     -dict=fuzz/sse.dict -artifact_prefix="$artifacts/" "$work" >"$log" 2>&1 || status=$?
