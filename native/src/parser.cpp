@@ -200,7 +200,7 @@ std::string_view without_one_leading_space(std::string_view value) {
 
 // When `line` starts with `prefix` ("name:"), takes it off, with the value's one leading space.
 template <std::size_t N>
-bool take_field_prefix(std::string_view& line, const char (&prefix)[N]) {
+[[gnu::always_inline]] inline bool take_field_prefix(std::string_view& line, const char (&prefix)[N]) {
   constexpr std::size_t kLength = N - 1;
   if (line.size() < kLength) return false;
   // A loop, not memcmp: in WebAssembly memcmp is a library call per line.
