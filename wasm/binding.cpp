@@ -1,8 +1,10 @@
 // The WebAssembly face of sse::Parser: a C ABI built for batches. JS copies each chunk once into
 // the session's input buffer, calls sse_session_feed once, and reads back every record of that
-// chunk at once: a table of fixed-size records plus one UTF-8 arena that JS decodes with a
-// single TextDecoder call. Record offsets and lengths are in UTF-16 code units of the decoded
-// arena, so JS slices strings without scanning.
+// chunk at once: a table of fixed-size records plus two text arenas, one of ASCII texts and one
+// of texts holding other characters (UTF-8), each decoded by JS in one call: ASCII has fast
+// paths (Node makes a string of 1.7 MB of it in 0.1 ms, against 1.2 ms for UTF-8 decoding).
+// Record offsets and lengths are in UTF-16 code units of the decoded arena, so JS slices
+// strings without scanning.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -29,6 +31,7 @@ enum RecordKind : std::uint32_t {
   kType = 6,     // kind, arena start, length: the type of the typed events that follow in the
                  // batch (sent when it changes: streams mostly repeat one type)
 };
+constexpr std::uint32_t kWide = 1u << 10;  // on the kind word: the text is in the non-ASCII arena
 constexpr std::size_t kRecordWords = 3;
 
 // UTF-16 code units of valid UTF-8: every byte that is not a continuation starts a code point,
@@ -82,21 +85,24 @@ class Session final : public sse::EventSink {
   struct BatchLayout {
     std::uint32_t records_at = 0;
     std::uint32_t record_count = 0;
-    std::uint32_t arena_at = 0;
-    std::uint32_t arena_size = 0;
-    std::uint32_t arena_units = 0;  // UTF-16 code units of the arena: equal to its size when ASCII
+    std::uint32_t ascii_at = 0;
+    std::uint32_t ascii_size = 0;
+    std::uint32_t wide_at = 0;
+    std::uint32_t wide_size = 0;
   };
 
   void begin_batch() {
     records_.clear();
-    arena_.clear();
-    arena_units_ = 0;
+    ascii_.clear();
+    wide_.clear();
+    wide_units_ = 0;
     type_in_batch_ = false;
   }
   // Publishes the batch in layout_; returns its record count.
   std::uint32_t end_batch() {
     layout_ = {address(records_.data()), static_cast<std::uint32_t>(records_.size() / kRecordWords),
-               address(arena_.data()), static_cast<std::uint32_t>(arena_.size()), arena_units_};
+               address(ascii_.data()),   static_cast<std::uint32_t>(ascii_.size()),
+               address(wide_.data()),    static_cast<std::uint32_t>(wide_.size())};
     return layout_.record_count;
   }
   const BatchLayout* layout() const { return &layout_; }
@@ -106,33 +112,32 @@ class Session final : public sse::EventSink {
     if (event.type_set && (!type_in_batch_ || event.type != type_.view())) {
       type_.assign(event.type);
       type_in_batch_ = true;
-      const std::uint32_t start = arena_units_;
-      push(kType, start, append(event.type));
+      push_text(kType, event.type);
     }
-    const std::uint32_t start = arena_units_;
-    push(kEvent | (event.type_set ? 1u << 8 : 0u) | (event.id_set ? 1u << 9 : 0u), start, append(event.data));
+    push_text(kEvent | (event.type_set ? 1u << 8 : 0u) | (event.id_set ? 1u << 9 : 0u), event.data);
   }
   void on_retry(std::uint64_t milliseconds) override {
     push(kRetry, static_cast<std::uint32_t>(milliseconds), static_cast<std::uint32_t>(milliseconds >> 32));
   }
-  void on_comment(std::string_view text) override {
-    const std::uint32_t start = arena_units_;
-    push(kComment, start, append(text));
-  }
-  void on_id(std::string_view id) override {
-    const std::uint32_t start = arena_units_;
-    push(kId, start, append(id));
-  }
+  void on_comment(std::string_view text) override { push_text(kComment, text); }
+  void on_id(std::string_view id) override { push_text(kId, id); }
   void on_error(sse::ParseError error, std::string_view) override {
     push(kError, static_cast<std::uint32_t>(error));
   }
 
  private:
-  std::uint32_t append(std::string_view text) {
-    arena_.append(text);
+  // A record whose text goes to the ASCII arena (UTF-16 units are bytes there) or, when it has
+  // other characters, to the wide one.
+  void push_text(std::uint32_t kind, std::string_view text) {
     const std::uint32_t units = utf16_length(text);
-    arena_units_ += units;
-    return units;
+    if (units == text.size()) {  // only ASCII has as many UTF-16 units as UTF-8 bytes
+      push(kind, static_cast<std::uint32_t>(ascii_.size()), units);
+      ascii_.append(text);
+    } else {
+      push(kind | kWide, wide_units_, units);
+      wide_.append(text);
+      wide_units_ += units;
+    }
   }
   void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0) {
     std::uint32_t* record = records_.extend(kRecordWords);
@@ -147,8 +152,9 @@ class Session final : public sse::EventSink {
   sse::detail::Buffer<std::uint32_t> records_;
   sse::detail::Buffer<char> type_;  // the type of the batch's latest kType record
   bool type_in_batch_ = false;
-  sse::detail::Buffer<char> arena_;
-  std::uint32_t arena_units_ = 0;
+  sse::detail::Buffer<char> ascii_;
+  sse::detail::Buffer<char> wide_;
+  std::uint32_t wide_units_ = 0;  // UTF-16 code units of wide_ so far
   BatchLayout layout_;
 };
 
@@ -196,6 +202,6 @@ SSE_EXPORT std::uint32_t sse_session_read_id_buffer(Session* session) {
   return session->end_batch();
 }
 
-// Where the session publishes each batch (Session::BatchLayout, five uint32 words): fixed for
+// Where the session publishes each batch (Session::BatchLayout, six uint32 words): fixed for
 // the session's life.
 SSE_EXPORT const Session::BatchLayout* sse_session_batch(Session* session) { return session->layout(); }

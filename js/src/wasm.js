@@ -8,6 +8,7 @@ let exports_ = null;
 let heapBuffer = null;
 let heap = null;
 let heapWords = null;
+let heapNodeBuffer = null;
 
 function decodeBase64(text) {
   const binary = atob(text);
@@ -41,6 +42,7 @@ function refreshViews() {
     heapBuffer = buffer;
     heap = new Uint8Array(buffer);
     heapWords = new Uint32Array(buffer);
+    heapNodeBuffer = null;
   }
 }
 
@@ -54,6 +56,19 @@ export function memoryBytes() {
 export function memoryWords() {
   refreshViews();
   return heapWords;
+}
+
+/** In Node, a Buffer over the module's memory (no copy), for its fast Latin-1 slicing; null
+ *  elsewhere. Renewed when the memory has grown. */
+export function memoryNodeBuffer() {
+  refreshViews();
+  if (heapNodeBuffer === null) {
+    const NodeBuffer = globalThis.Buffer;
+    heapNodeBuffer = typeof NodeBuffer?.from === 'function' && typeof NodeBuffer.prototype?.latin1Slice === 'function'
+      ? NodeBuffer.from(heapBuffer)
+      : false;
+  }
+  return heapNodeBuffer || null;
 }
 
 /** Bytes of the module's memory; 0 before it is instantiated (does not instantiate it). */
