@@ -96,7 +96,7 @@ class Session final : public sse::EventSink {
     ascii_.clear();
     wide_.clear();
     wide_units_ = 0;
-    type_in_batch_ = false;
+    type_.clear();
   }
   // Publishes the batch in layout_; returns its record count.
   std::uint32_t end_batch() {
@@ -109,9 +109,9 @@ class Session final : public sse::EventSink {
   sse::Parser& parser() { return parser_; }
 
   void on_event(const sse::Event& event) override {
-    if (event.type_set && (!type_in_batch_ || event.type != type_.view())) {
+    // (A set type is never empty, so an empty type_ means none sent in this batch yet.)
+    if (event.type_set && event.type != type_.view()) {
       type_.assign(event.type);
-      type_in_batch_ = true;
       push_text(kType, event.type);
     }
     push_text(kEvent | (event.type_set ? 1u << 8 : 0u) | (event.id_set ? 1u << 9 : 0u), event.data);
@@ -150,8 +150,7 @@ class Session final : public sse::EventSink {
   std::unique_ptr<std::uint8_t[]> input_;
   std::size_t input_capacity_ = 0;
   sse::detail::Buffer<std::uint32_t> records_;
-  sse::detail::Buffer<char> type_;  // the type of the batch's latest kType record
-  bool type_in_batch_ = false;
+  sse::detail::Buffer<char> type_;  // the type of the batch's latest kType record, if any
   sse::detail::Buffer<char> ascii_;
   sse::detail::Buffer<char> wide_;
   std::uint32_t wide_units_ = 0;  // UTF-16 code units of wide_ so far

@@ -9,7 +9,6 @@ import {
   RETRY,
   Session,
   TYPE,
-  eventDataAt,
   eventTypeSetAt,
   retryAt,
   textAt,
@@ -349,7 +348,7 @@ export class WasmEventSource extends EventTarget {
         typeText = textAt(batch, i);
       } else if (kind === EVENT) {
         const type = eventTypeSetAt(batch, i) ? typeText : 'message';
-        const data = eventDataAt(batch, i);
+        const data = textAt(batch, i);
         this.#failures = 0;
         this.dispatchEvent(new StreamMessageEvent(type, data, this.#origin, this.#lastEventId));
       } else if (kind === ID) {

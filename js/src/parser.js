@@ -9,7 +9,6 @@ import {
   RETRY,
   Session,
   TYPE,
-  eventDataAt,
   eventIdSetAt,
   eventTypeSetAt,
   retryAt,
@@ -40,7 +39,7 @@ export function createParser(config) {
       const kind = records[i] & 0xff;
       if (kind === EVENT) {
         const id = eventIdSetAt(batch, i) ? lastId : undefined;
-        onEvent?.({ id, event: eventTypeSetAt(batch, i) ? type : undefined, data: eventDataAt(batch, i) });
+        onEvent?.({ id, event: eventTypeSetAt(batch, i) ? type : undefined, data: textAt(batch, i) });
       } else if (kind === TYPE) {
         type = textAt(batch, i);
       } else if (kind === ID) {

@@ -23,11 +23,6 @@ export function eventTypeSetAt({ records }, i) {
   return (records[i] & TYPE_SET) !== 0;
 }
 
-/** The data of the event record at `i`. */
-export function eventDataAt(batch, i) {
-  return textAt(batch, i);
-}
-
 /** Whether the block of the event record at `i` had an `id` field itself. */
 export function eventIdSetAt({ records }, i) {
   return (records[i] & ID_SET) !== 0;

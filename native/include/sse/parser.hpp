@@ -37,9 +37,7 @@ class Buffer {
         size_(std::exchange(other.size_, 0)),
         capacity_(std::exchange(other.capacity_, 0)) {}
   Buffer& operator=(Buffer&& other) noexcept {
-    std::swap(items_, other.items_);
-    std::swap(size_, other.size_);
-    std::swap(capacity_, other.capacity_);
+    swap_with(other);
     return *this;
   }
   ~Buffer() { std::free(items_); }
@@ -69,7 +67,7 @@ class Buffer {
   }
   // Adds `count` items left for the caller to write; returns where they start.
   T* extend(std::size_t count) {
-    if (count > capacity_ - size_) reallocate(std::max(size_ + count, 2 * capacity_));
+    if (count > capacity_ - size_) reallocate(std::max({size_ + count, 2 * capacity_, std::size_t{16}}));
     T* added = items_ + size_;
     size_ += count;
     return added;
@@ -85,10 +83,7 @@ class Buffer {
     size_ = 0;
     append(text.data(), text.size());
   }
-  void push_back(T item) {
-    if (size_ == capacity_) reallocate(std::max<std::size_t>(16, 2 * capacity_));
-    items_[size_++] = item;
-  }
+  void push_back(T item) { *extend(1) = item; }
 
  private:
   void swap_with(Buffer& other) {
