@@ -26,23 +26,8 @@ fi
 targets=(parser_fuzz sse_cat_json_fuzz)
 build=build/fuzz
 
-# clang 14 and its libFuzzer runtime, installed as scripts/setup.sh installs packages.
-missing=()
-command -v cmake >/dev/null || missing+=(cmake)
-command -v make >/dev/null || missing+=(make)
-command -v clang++-14 >/dev/null || missing+=(clang-14)
-dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q 'install ok installed' ||
-  missing+=(libclang-rt-14-dev)
-if ((${#missing[@]})); then
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "fuzz: missing Debian packages: ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root" >&2
-    exit 1
-  fi
-  echo "fuzz: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+# clang 14 and its libFuzzer runtime are among what setup.sh installs when missing.
+bash scripts/setup.sh
 
 cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Debug -DSSE_BUILD_FUZZERS=ON \
   -DSSE_BUILD_TESTS=OFF -DSSE_BUILD_BENCHMARKS=OFF >/dev/null
