@@ -81,6 +81,13 @@ function checkHeaders(headers) {
   }
 }
 
+// Node's fetch refuses some header bytes that browsers send (control characters such as VT or
+// DEL, e.g. in an ID the stream set) before any request, as a TypeError whose cause is undici's
+// InvalidArgumentError: not a network error, so reconnecting would only repeat it, forever.
+function refusedArguments(error) {
+  return error?.cause?.code === 'UND_ERR_INVALID_ARG';
+}
+
 // Retry-After in ms: delay-seconds or an HTTP date; 0 when absent or unreadable.
 function retryAfterMs(value) {
   if (value == null) return 0;
@@ -256,6 +263,8 @@ export class WasmEventSource extends EventTarget {
       if (!current()) return;
       if (error?.name === 'AbortError' || windowStops() !== stops) {
         this.#fail({ reason: 'aborted', error }); // window.stop(), the page going away
+      } else if (refusedArguments(error)) {
+        this.#fail({ reason: 'headers', error });
       } else if (await this.#refusedByCors()) {
         if (current()) this.#fail({ reason: 'cors', error });
       } else if (current()) {

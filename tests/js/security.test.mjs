@@ -131,6 +131,28 @@ describe('Last-Event-ID: no CR, LF or NUL whatever the stream sends', () => {
     assert.deepEqual(log.ofType('message').slice(0, CASES.length).map((m) => m.lastEventId), CASES.map((c) => c.id));
   });
 
+  test('an id with a control character Node\'s fetch refuses (VT, DEL): error "headers" with the TypeError, CLOSED, no retry loop', async () => {
+    for (const id of ['a\x0bb', 'del\x7f', 'a\x01b']) {
+      const stream = s.scenario('control-id', {
+        responses: [{ chunks: [`retry: 20\nid: ${id}\ndata: x\n\n`] }],
+        afterResponses: 'repeat-last',
+      });
+      const source = s.open(stream.url);
+      const log = record(source);
+      await waitFor(() => log.some((e) => e.type === 'error' && e.readyState === CLOSED));
+      await sleep(100); // 5 × the retry the stream set
+      assert.deepEqual(log.map((e) => [e.type, e.reason ?? null, e.readyState]), [
+        ['open', null, OPEN],
+        ['message', null, OPEN],
+        ['error', 'end-of-stream', CONNECTING],
+        ['error', 'headers', CLOSED],
+      ], JSON.stringify(id));
+      assert.equal(log.ofType('message')[0].lastEventId, id);
+      assert.ok(log.at(-1).event.error instanceof TypeError);
+      assert.equal(stream.gets().length, 1, 'no second request');
+    }
+  });
+
   test('the lastEventId option with CR, LF or NUL: error "headers" with the TypeError, CLOSED, no request (no retry loop)', async () => {
     for (const lastEventId of ['a\r\nX-Injected: 1', 'a\nb', 'a\rb', 'a\0b', 'trailing\r\n']) {
       const stream = s.scenario('initial-id', { responses: [{ chunks: ['retry: 20\ndata: x\n\n'] }], afterResponses: 'repeat-last' });
