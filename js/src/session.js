@@ -1,8 +1,9 @@
 // One parser session in WebAssembly memory and the batch protocol of wasm/binding.cpp: a chunk
 // is copied in once, parsed in one call, and all its records come back at once — a table of
-// three-word records and two text arenas, ASCII and the rest (UTF-8), each decoded in one call.
+// three-word records and two text arenas, ASCII and the rest (UTF-8, or UTF-16 in Node), each
+// decoded in one call.
 // Events carry no last event ID: it is the text of the latest ID record, which the reader keeps.
-import { memoryBytes, memoryNodeBuffer, memoryWords, wasm } from './wasm.js';
+import { hasNodeBuffer, memoryBytes, memoryNodeBuffer, memoryWords, wasm } from './wasm.js';
 
 export const RECORD_WORDS = 3;
 export const EVENT = 1;
@@ -88,7 +89,9 @@ export class Session {
    *  limit and go on (an ERROR record each time) instead of stopping until reset(). */
   constructor(maxBufferedBytes = 0, skipOversized = false) {
     const exports = wasm();
-    this.#handle = exports.sse_session_create(maxBufferedBytes >>> 0, skipOversized ? 1 : 0);
+    // In Node the non-ASCII arena comes as UTF-16, which Buffer#ucs2Slice turns into a string
+    // at copy speed; elsewhere as UTF-8 for TextDecoder.
+    this.#handle = exports.sse_session_create(maxBufferedBytes >>> 0, skipOversized ? 1 : 0, hasNodeBuffer ? 1 : 0);
     this.#layoutAt = (exports.sse_session_batch(this.#handle) >>> 0) / 4;
     registry?.register(this, this.#handle, this);
   }
@@ -162,7 +165,12 @@ export class Session {
     const text = asciiString(bytes, words[layout + 2], words[layout + 3]);
     const wideAt = words[layout + 4];
     const wideSize = words[layout + 5];
-    const wide = wideSize === 0 ? '' : decoder.decode(bytes.subarray(wideAt, wideAt + wideSize));
+    let wide = '';
+    if (wideSize !== 0) {
+      wide = hasNodeBuffer
+        ? memoryNodeBuffer().ucs2Slice(wideAt, wideAt + wideSize)
+        : decoder.decode(bytes.subarray(wideAt, wideAt + wideSize));
+    }
     return { records, text, wide };
   }
 }

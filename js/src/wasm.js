@@ -62,6 +62,9 @@ export function memoryWords() {
 
 /** In Node, a Buffer over the module's memory (no copy); null elsewhere. Renewed when the
  *  memory has grown. */
+/** Whether memoryNodeBuffer() gives Buffers (Node), fixed for the process. */
+export const hasNodeBuffer = NodeBuffer !== null;
+
 export function memoryNodeBuffer() {
   refreshViews();
   return heapNodeBuffer;

@@ -118,6 +118,30 @@ describe('createParser', () => {
     assert.deepEqual(events().map((e) => e.data), ['😀 and 𝄞']);
   });
 
+  // Non-ASCII texts travel in their own arena (UTF-16 in Node, UTF-8 elsewhere) and ASCII runs
+  // of 16 bytes take a vector path: texts of every length, alignment and code point size, in
+  // data, event types, ids and comments, must come back as TextDecoder makes them.
+  test('random texts mixing 1- to 4-byte code points, at every alignment: data, type, id and comment as TextDecoder decodes them', () => {
+    const pieces = ['a', 'x'.repeat(15), 'y'.repeat(16), 'z'.repeat(37), 'é', 'ß', '日', '本語', '😀', '𝄞', '\u0080', '\u07ff', '\uffff', '\u{10ffff}'];
+    let seed = 12345;
+    const random = (n) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const text = () => Array.from({ length: random(12) }, () => pieces[random(pieces.length)]).join('');
+    const blocks = Array.from({ length: 400 }, () => ({ data: text(), type: `t${text()}`, id: text(), comment: text() }));
+    const stream = blocks.map((b) => `: ${b.comment}\nevent: ${b.type}\nid: ${b.id}\ndata: ${b.data}\n\n`).join('');
+    const bytes = encode(stream);
+    for (const chunkSize of [bytes.length, 4096, 61, 7]) {
+      const { parser, calls, events } = recordingParser();
+      for (let at = 0; at < bytes.length; at += chunkSize) parser.feed(bytes.subarray(at, at + chunkSize));
+      const expected = blocks.map((b) => ({ event: b.type, id: b.id, data: b.data }));
+      assert.deepEqual(events(), expected, `chunks of ${chunkSize}`);
+      const comments = calls.filter(([name]) => name === 'comment').map(([, value]) => value);
+      assert.deepEqual(comments, blocks.map((b) => b.comment), `comments, chunks of ${chunkSize}`);
+    }
+  });
+
   test('feed with Uint8Array split inside multi-byte characters', () => {
     const bytes = encode('data: é✓😀\nid: ü\n\n');
     for (let split = 1; split < bytes.length; split++) {
