@@ -20,15 +20,15 @@ const { values: args } = parseArgs({ options: { runs: { type: 'string', default:
 const RUNS = Number(args.runs);
 
 const { createParser, EventSource } = await import(pathToFileURL(join(root, 'dist', 'index.mjs')).href);
-// The batch session alone, bundled from the sources the same way dist/ is.
-const sessionBundle = await esbuild.build({
-  stdin: { contents: "export { Session } from './js/src/session.js';", resolveDir: root, loader: 'js' },
+// The module's exports alone, bundled from the sources the same way dist/ is.
+const coreBundle = await esbuild.build({
+  stdin: { contents: "export { memoryBytes, wasm } from './js/src/wasm.js';", resolveDir: root, loader: 'js' },
   bundle: true,
   format: 'esm',
   write: false,
   plugins: [embedWasm(readFileSync(join(root, 'build', 'wasm', 'sse-parser.wasm')))],
 });
-const { Session } = await import(`data:text/javascript;base64,${Buffer.from(sessionBundle.outputFiles[0].contents).toString('base64')}`);
+const core = await import(`data:text/javascript;base64,${Buffer.from(coreBundle.outputFiles[0].contents).toString('base64')}`);
 
 // Workloads: the same shapes as bench/native (smaller: JS parsers are slower).
 const TARGET = 4 << 20;
@@ -95,11 +95,17 @@ const parsers = {
     for (const chunk of chunks) parser.feed(decoder.decode(chunk, { stream: true }));
     return events + bytes * 0;
   },
-  'WASM core only (no strings)': (chunks) => {
+  // Bytes in, records out: each chunk copied in and parsed, no text read back.
+  'WASM core alone (no strings)': (chunks) => {
+    const exports = core.wasm();
+    const session = exports.sse_session_create(0, 0, 1);
+    const input = exports.sse_session_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0));
     let records = 0;
-    const session = new Session();
-    for (const chunk of chunks) records += session.feed(chunk).records.length;
-    session.dispose();
+    for (const chunk of chunks) {
+      core.memoryBytes().set(chunk, input);
+      records += exports.sse_session_feed(session, chunk.length);
+    }
+    exports.sse_session_destroy(session);
     return records;
   },
 };
