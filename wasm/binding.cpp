@@ -96,6 +96,7 @@ void write_utf16(std::string_view utf8, char16_t* out) {
         continue;
       }
       // The ASCII bytes before the first other one, then that code point below.
+#pragma clang loop vectorize(disable) unroll(disable)  // at most 15 bytes: not worth the code
       for (const auto* ascii_end = p + __builtin_ctz(high_bits); p != ascii_end; ++p) *out++ = *p;
     }
 #endif
