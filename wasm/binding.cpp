@@ -132,8 +132,9 @@ class Session final : public sse::EventSink {
   // `wide_utf16`: the non-ASCII arena holds UTF-16 code units instead of UTF-8.
   Session(const sse::ParserOptions& options, bool wide_utf16) : parser_(*this, options), wide_utf16_(wide_utf16) {}
 
+  // (JS asks for a smaller buffer after a huge chunk, so that the session does not keep it.)
   std::uint8_t* input(std::size_t size) {
-    if (size > input_capacity_) {
+    if (size > input_capacity_ || size < input_capacity_ / 2) {
       input_.reset(new std::uint8_t[size]);  // no zero fill: JS overwrites it
       input_capacity_ = size;
     }
@@ -155,10 +156,10 @@ class Session final : public sse::EventSink {
   };
 
   void begin_batch() {
-    records_.clear();
-    ascii_.clear();
-    wide_.clear();
-    wide16_.clear();
+    clear_batch_buffer(records_);
+    clear_batch_buffer(ascii_);
+    clear_batch_buffer(wide_);
+    clear_batch_buffer(wide16_);
     wide_units_ = 0;
     type_.clear();
   }
@@ -206,6 +207,17 @@ class Session final : public sse::EventSink {
         wide_.append(text);
       }
       wide_units_ += units;
+    }
+  }
+  // A buffer that grew for a large batch (a large event) is freed rather than kept for the
+  // session's life; everyday batches stay far below the threshold and reuse their buffers.
+  template <typename T>
+  static void clear_batch_buffer(sse::detail::Buffer<T>& buffer) {
+    constexpr std::size_t kRetainedBytes = std::size_t{1} << 20;
+    if (buffer.capacity() * sizeof(T) > kRetainedBytes) {
+      buffer.release();
+    } else {
+      buffer.clear();
     }
   }
   void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0) {

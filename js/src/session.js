@@ -47,6 +47,7 @@ const EMPTY = { records: new Uint32Array(0), text: '', wide: '' };
 // Typed-array calls cost ~100 ns each in V8 whatever their size, which dominates the small
 // batches of a slow network: small ones are copied and decoded with plain loops instead.
 const SMALL_RECORDS = 48;
+const INPUT_RETAINED_BYTES = 1 << 20;
 const SMALL_ASCII = 16;
 
 function copyWords(words, at, count) {
@@ -145,10 +146,11 @@ export class Session {
     this.#handle = 0;
   }
 
-  // Where the next `size` input bytes go. The buffer only grows (to a power of two), so one
-  // call into the module per growth, not per chunk.
+  // Where the next `size` input bytes go. The buffer grows to a power of two, so one call into
+  // the module per growth, not per chunk; after a huge chunk it shrinks back (above 1 MiB, for
+  // a chunk under a quarter of it) rather than stay that large for the session's life.
   #input(size) {
-    if (size > this.#inputCapacity) {
+    if (size > this.#inputCapacity || (this.#inputCapacity > INPUT_RETAINED_BYTES && size * 4 < this.#inputCapacity)) {
       this.#inputCapacity = 2 ** Math.ceil(Math.log2(Math.max(size, 256)));
       this.#inputAt = wasm().sse_session_input(this.#handle, this.#inputCapacity) >>> 0;
     }

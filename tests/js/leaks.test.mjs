@@ -142,6 +142,34 @@ describe('Node: no leak over 10 000 cycles', { concurrency: false }, () => {
 // 'after' arrives on the same connection. Peak WebAssembly memory ≤ 2 × limit + 8 MiB (a buffer
 // grown to the limit by doubling, plus room), not grown by the second huge event; the client's
 // peak RSS < 300 MB and peak JS heap < 32 MiB.
+describe('Node: a live session keeps nothing from a large event or chunk', () => {
+  // Each parser gets a 4 MiB event of é (its text goes to the UTF-16 arena), a 4 MiB event of
+  // ASCII (the ASCII arena), both in one 8 MiB chunk (the input buffer), then a small event, and
+  // stays alive. Had the session kept those buffers for its life, each parser would add ~12 MiB.
+  test('six live parsers that each parsed 8 MiB in one chunk: from the second on, the WebAssembly memory stays flat', async () => {
+    const { createParser, WasmEventSource } = await import('../../dist/index.mjs');
+    const big = new TextEncoder().encode(`data: ${'é'.repeat(2 * MiB)}\n\ndata: ${'x'.repeat(4 * MiB)}\n\n`);
+    const small = new TextEncoder().encode('data: small\n\n');
+    const parsers = [];
+    const memory = [];
+    try {
+      for (let i = 0; i < 6; i++) {
+        const lengths = [];
+        const parser = createParser({ onEvent: (event) => lengths.push(event.data.length) });
+        parsers.push(parser);
+        parser.feed(big);
+        parser.feed(small);
+        assert.deepEqual(lengths, [2 * MiB, 4 * MiB, 5]);
+        memory.push(WasmEventSource.wasmMemoryBytes);
+      }
+      // (The second parser may need fresh memory while the first one's freed blocks are split.)
+      assert.ok(memory.at(-1) - memory[1] <= MiB, `WebAssembly memory after each parser: ${memory.map(mib).join(', ')} MiB`);
+    } finally {
+      for (const parser of parsers) parser.dispose();
+    }
+  });
+});
+
 const LIMIT = 16 * MiB;
 // BIG_LINE_MIB=256 (say) for a smaller first line on a slow machine.
 const BIG_SIZES = [Number(process.env.BIG_LINE_MIB ?? 1024) * MiB, 32 * MiB];
