@@ -160,8 +160,8 @@ class Session final : public sse::EventSink {
     clear_batch_buffer(ascii_);
     clear_batch_buffer(wide_);
     clear_batch_buffer(wide16_);
+    clear_batch_buffer(type_);
     wide_units_ = 0;
-    type_.clear();
   }
   // Publishes the batch in layout_; returns its record count.
   std::uint32_t end_batch() {

@@ -222,6 +222,13 @@ void release_if_large(detail::Buffer<char>& buffer) {
   if (buffer.capacity() > kRetainedCapacity) buffer.release();
 }
 
+// Assigns a field value (`value` must not point into `buffer`), first freeing what an earlier
+// huge value grew the buffer to.
+void assign_value(detail::Buffer<char>& buffer, std::string_view value) {
+  if (buffer.capacity() > kRetainedCapacity && value.size() < buffer.capacity() / 4) buffer.release();
+  buffer.assign(value);
+}
+
 // Length of the well-formed UTF-8 sequence starting at `p`, or 0 when the bytes there are not
 // one. On 0, `*invalid_length` is the maximal subpart to replace with one U+FFFD (at least 1).
 std::size_t sequence_length(const unsigned char* p, const unsigned char* end,
@@ -448,6 +455,7 @@ void Parser::split_lines(const char* p, const char* end) {
   }
   keep_data_view();  // the chunk's bytes are gone after this call
   if (line_start < end) carry_line_piece(line_start, static_cast<std::size_t>(end - line_start), line_non_ascii);
+  release_if_large(scratch_);  // a repaired huge value: nothing refers to it any more
 }
 
 // Keeps a piece of an unterminated line for later, or drops the line when it outgrows the
@@ -611,11 +619,11 @@ void Parser::process_field(Field field, std::string_view value, bool non_ascii) 
   if (field == Field::data) {
     append_data(value, non_ascii);
   } else if (field == Field::event) {
-    if (!discarding_event_) type_.assign(decoded(value, non_ascii));
+    if (!discarding_event_) assign_value(type_, decoded(value, non_ascii));
   } else if (field == Field::id) {
     // U+0000 is the byte 0x00 and nothing else in UTF-8, before or after decoding.
     if (value.find('\0') == std::string_view::npos) {
-      id_buffer_.assign(decoded(value, non_ascii));
+      assign_value(id_buffer_, decoded(value, non_ascii));
       id_in_block_ = true;
     }
   } else if (field == Field::retry) {
@@ -667,7 +675,7 @@ void Parser::set_retry(std::string_view value) {
   discarding_event_ = false;
   const bool id_set = id_in_block_;
   if (id_set) {
-    last_event_id_.assign(id_buffer_.view());
+    assign_value(last_event_id_, id_buffer_.view());
     id_in_block_ = false;
     sink_.on_id(last_event_id_.view());
   }
@@ -689,6 +697,7 @@ void Parser::set_retry(std::string_view value) {
   if (data_.capacity() > kRetainedCapacity && data_.size() < data_.capacity() / 4) data_.release();
   data_.clear();
   type_.clear();
+  release_if_large(type_);
 }
 
 std::string_view Parser::decoded(std::string_view raw, bool non_ascii) {
@@ -702,7 +711,7 @@ void Parser::reset() {
   discard_pending();
   release_if_large(data_);
   if (id_in_block_) {
-    id_buffer_.assign(last_event_id_.view());
+    assign_value(id_buffer_, last_event_id_.view());
     id_in_block_ = false;
   }
   discarding_event_ = false;
@@ -714,8 +723,11 @@ void Parser::reset() {
 }
 
 void Parser::set_last_event_id(std::string_view id) {
-  last_event_id_.assign(id);
-  id_buffer_.assign(id);
+  // `id` may be a view of either buffer (a caller passing last_event_id() back): copy it first.
+  detail::Buffer<char> copy;
+  copy.assign(id);
+  assign_value(last_event_id_, copy.view());
+  assign_value(id_buffer_, copy.view());
   id_in_block_ = false;
 }
 
