@@ -1,5 +1,5 @@
 // Loads the parser's WebAssembly module, embedded in the bundle as base64. Instantiation is
-// synchronous (the module is ~12 KB, far below the browsers' limit for synchronous compiles), so
+// synchronous (the module is ~19 KB, far below the browsers' limit for synchronous compiles), so
 // a parser or EventSource can be created before anything has loaded, in windows, workers, Node
 // and bundlers alike, and a CSP needs only 'wasm-unsafe-eval'.
 import wasmBase64 from '#wasm-binary';
