@@ -9,8 +9,13 @@ let heapBuffer = null;
 let heap = null;
 let heapWords = null;
 let heapNodeBuffer = null;
-// Node's Buffer, whose Latin-1 slicing makes strings of ASCII ~10x faster than TextDecoder.
-const NodeBuffer = typeof globalThis.Buffer?.prototype?.latin1Slice === 'function' ? globalThis.Buffer : null;
+// Node's Buffer, whose Latin-1 and UTF-16 slicing make strings ~10x and ~3x faster than
+// TextDecoder (of ASCII, and of the UTF-8 of the same non-ASCII text).
+const bufferPrototype = globalThis.Buffer?.prototype;
+const NodeBuffer =
+  typeof bufferPrototype?.latin1Slice === 'function' && typeof bufferPrototype?.ucs2Slice === 'function'
+    ? globalThis.Buffer
+    : null;
 
 function decodeBase64(text) {
   const binary = atob(text);
