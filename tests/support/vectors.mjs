@@ -44,12 +44,3 @@ export function loadCases() {
   }
   return cases;
 }
-
-/** Offsets to split an input of `size` bytes at: all of them for short inputs, a spread beyond. */
-export function splitOffsets(size, everyUpTo = 4096) {
-  if (size <= everyUpTo) return Array.from({ length: Math.max(size - 1, 0) }, (_, i) => i + 1);
-  const chosen = new Set();
-  for (let k = 1; k < 32; k++) chosen.add(k).add(size - k);
-  for (let k = 1; k < 64; k++) chosen.add(Math.floor((size * k) / 64));
-  return [...chosen].sort((a, b) => a - b);
-}
