@@ -76,16 +76,17 @@ std::uint32_t utf16_length(std::string_view utf8) {
   return units;
 }
 
-// Writes valid UTF-8 as UTF-16 code units (for Node, whose ucs2Slice makes a string of them at
-// memcpy speed, several times faster than its UTF-8 decoding).
-// ASCII runs are widened sixteen bytes at a time. A truncated sequence (never in the parser's
-// valid output) becomes U+FFFD instead of reading past the end.
-void write_utf16(std::string_view utf8, char16_t* out) {
+// Writes valid UTF-8 as its `units` UTF-16 code units (for Node, whose ucs2Slice makes a string
+// of them at memcpy speed, several times faster than its UTF-8 decoding). ASCII runs are widened
+// sixteen bytes at a time. Invalid UTF-8 (never in the parser's output) cannot make it read past
+// the text or write past `units`: a truncated sequence becomes U+FFFD, and writing stops there.
+void write_utf16(std::string_view utf8, char16_t* out, std::uint32_t units) {
   const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
   const auto* end = p + utf8.size();
-  while (p != end) {
+  char16_t* const out_end = out + units;
+  while (p != end && out != out_end) {
 #if defined(__wasm_simd128__)
-    if (end - p >= 16) {
+    if (end - p >= 16 && out_end - out >= 16) {
       const v128_t bytes = wasm_v128_load(p);
       const auto high_bits = static_cast<std::uint32_t>(wasm_i8x16_bitmask(bytes));
       if (high_bits == 0) {
@@ -117,6 +118,7 @@ void write_utf16(std::string_view utf8, char16_t* out) {
       const unsigned code_point =
           ((lead & 0x07) << 18 | (p[1] & 0x3F) << 12 | (p[2] & 0x3F) << 6 | (p[3] & 0x3F)) - 0x10000;
       *out++ = static_cast<char16_t>(0xD800 | code_point >> 10);
+      if (out == out_end) return;
       *out++ = static_cast<char16_t>(0xDC00 | (code_point & 0x3FF));
     }
     p += length;
@@ -202,7 +204,7 @@ class Session final : public sse::EventSink {
     } else {
       push(kind | kWide, wide_units_, units);
       if (wide_utf16_) {
-        write_utf16(text, wide16_.extend(units));
+        write_utf16(text, wide16_.extend(units), units);
       } else {
         wide_.append(text);
       }
