@@ -80,7 +80,7 @@ std::uint32_t utf16_length(std::string_view utf8) {
 // of them at memcpy speed, several times faster than its UTF-8 decoding). ASCII runs are widened
 // sixteen bytes at a time. Invalid UTF-8 (never in the parser's output) cannot make it read past
 // the text or write past `units`: a truncated sequence becomes U+FFFD, and writing stops there.
-void write_utf16(std::string_view utf8, char16_t* out, std::uint32_t units) {
+[[gnu::noinline]] void write_utf16(std::string_view utf8, char16_t* out, std::uint32_t units) {
   const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
   const auto* end = p + utf8.size();
   char16_t* const out_end = out + units;
@@ -180,23 +180,24 @@ class Session final : public sse::EventSink {
     // (A set type is never empty, so an empty type_ means none sent in this batch yet.)
     if (event.type_set && event.type != type_.view()) {
       type_.assign(event.type);
-      push_text(kType, event.type);
+      push_other_text(kType, event.type);
     }
     push_text(kEvent | (event.type_set ? 1u << 8 : 0u) | (event.id_set ? 1u << 9 : 0u), event.data);
   }
   void on_retry(std::uint64_t milliseconds) override {
     push(kRetry, static_cast<std::uint32_t>(milliseconds), static_cast<std::uint32_t>(milliseconds >> 32));
   }
-  void on_comment(std::string_view text) override { push_text(kComment, text); }
-  void on_id(std::string_view id) override { push_text(kId, id); }
+  void on_comment(std::string_view text) override { push_other_text(kComment, text); }
+  void on_id(std::string_view id) override { push_other_text(kId, id); }
   void on_error(sse::ParseError error, std::string_view) override {
     push(kError, static_cast<std::uint32_t>(error));
   }
 
  private:
   // A record whose text goes to the ASCII arena (UTF-16 units are bytes there) or, when it has
-  // other characters, to the wide one.
-  void push_text(std::uint32_t kind, std::string_view text) {
+  // other characters, to the wide one. Inlined where events push their data (4% on tiny events);
+  // other texts share one out-of-line copy.
+  [[gnu::always_inline]] void push_text(std::uint32_t kind, std::string_view text) {
     const std::uint32_t units = utf16_length(text);
     if (units == text.size()) {  // only ASCII has as many UTF-16 units as UTF-8 bytes
       push(kind, static_cast<std::uint32_t>(ascii_.size()), units);
@@ -222,6 +223,7 @@ class Session final : public sse::EventSink {
       buffer.clear();
     }
   }
+  [[gnu::noinline]] void push_other_text(std::uint32_t kind, std::string_view text) { push_text(kind, text); }
   void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0) {
     std::uint32_t* record = records_.extend(kRecordWords);
     record[0] = a;
