@@ -27,7 +27,8 @@ function decodeBase64(text) {
 function instantiate() {
   const module = new WebAssembly.Module(decodeBase64(wasmBase64));
   const instance = new WebAssembly.Instance(module, {
-    env: { emscripten_notify_memory_growth() {} },
+    // Growing the memory replaces its buffer: the views are rebuilt on their next use.
+    env: { emscripten_notify_memory_growth: forgetViews },
     wasi_snapshot_preview1: {
       proc_exit(code) {
         throw new Error(`wasm-eventsource: the parser module exited with status ${code}`);
@@ -43,14 +44,18 @@ export function wasm() {
   return (exports_ ??= instantiate());
 }
 
+function forgetViews() {
+  heapBuffer = null;
+}
+
+// (Asking the memory for its buffer at every call was a fifth of the time at 16-byte chunks.)
 function refreshViews() {
+  if (heapBuffer !== null) return;
   const buffer = wasm().memory.buffer;
-  if (buffer !== heapBuffer) {
-    heapBuffer = buffer;
-    heap = new Uint8Array(buffer);
-    heapWords = new Uint32Array(buffer);
-    heapNodeBuffer = NodeBuffer?.from(buffer) ?? null;
-  }
+  heapBuffer = buffer;
+  heap = new Uint8Array(buffer);
+  heapWords = new Uint32Array(buffer);
+  heapNodeBuffer = NodeBuffer?.from(buffer) ?? null;
 }
 
 /** A byte view of the module's memory, renewed when the memory has grown. */
@@ -65,11 +70,11 @@ export function memoryWords() {
   return heapWords;
 }
 
-/** In Node, a Buffer over the module's memory (no copy); null elsewhere. Renewed when the
- *  memory has grown. */
 /** Whether memoryNodeBuffer() gives Buffers (Node), fixed for the process. */
 export const hasNodeBuffer = NodeBuffer !== null;
 
+/** In Node, a Buffer over the module's memory (no copy); null elsewhere. Renewed when the
+ *  memory has grown. */
 export function memoryNodeBuffer() {
   refreshViews();
   return heapNodeBuffer;
