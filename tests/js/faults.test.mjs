@@ -122,21 +122,26 @@ describe('failure storms, counted at the server', () => {
 
   // The first response sets `retry: 50` and breaks; every later connection is dropped before any
   // response: a network error each time.
-  const resetStorm = () =>
-    s.scenario('reset-storm', {
+  // A source on a storm of network errors for `window` ms, then closed: its log, the requests
+  // it made, and their times within the window.
+  async function storm(window, init) {
+    const stream = s.scenario('reset-storm', {
       responses: [{ chunks: [`retry: ${RETRY}\n\n`], end: 'reset' }, { drop: true }],
       afterResponses: 'repeat-last',
     });
-
-  test('network errors, default: a reconnection every retry (50 ms), no backoff — at most 1200 requests/min', async (t) => {
-    const WINDOW = 2500;
-    const stream = resetStorm();
-    const source = s.open(stream.url);
+    const source = s.open(stream.url, init);
     const log = record(source);
     await waitFor(() => stream.gets().length > 0);
     const start = stream.gets()[0].time;
-    await sleep(WINDOW);
+    await sleep(window);
     source.close();
+    const requests = stream.gets();
+    return { source, log, requests, times: timesIn(requests, start, window) };
+  }
+
+  test('network errors, default: a reconnection every retry (50 ms), no backoff — at most 1200 requests/min', async (t) => {
+    const WINDOW = 2500;
+    const { source, log, times } = await storm(WINDOW);
 
     const errors = log.ofType('error');
     assert.ok(errors.length >= 10, `a storm: ${errors.length} errors in ${WINDOW} ms`);
@@ -145,7 +150,6 @@ describe('failure storms, counted at the server', () => {
       assert.equal(error.readyState, CONNECTING);
       assert.equal(error.reconnectDelay, RETRY, 'the reconnection time, every time: no backoff by default');
     }
-    const times = timesIn(stream.gets(), start, WINDOW);
     times.slice(1).forEach((t, i) => {
       assert.ok(t - times[i] >= RETRY - 1, `request ${i + 1} came ${(t - times[i]).toFixed(1)} ms after the previous one`);
     });
@@ -157,13 +161,7 @@ describe('failure storms, counted at the server', () => {
 
   test(`network errors, reconnect ${JSON.stringify(POLICY)}: jittered waits grow to maxDelay, requests/min under the policy's bound`, async (t) => {
     const WINDOW = 4000;
-    const stream = resetStorm();
-    const source = s.open(stream.url, { reconnect: POLICY });
-    const log = record(source);
-    await waitFor(() => stream.gets().length > 0);
-    const start = stream.gets()[0].time;
-    await sleep(WINDOW);
-    source.close();
+    const { log, requests, times } = await storm(WINDOW, { reconnect: POLICY });
 
     const errors = log.ofType('error');
     const delays = errors.map((e) => e.reconnectDelay);
@@ -173,12 +171,10 @@ describe('failure storms, counted at the server', () => {
     });
     assert.ok(errors.every((e) => e.reason === 'network' && e.readyState === CONNECTING));
 
-    const requests = stream.gets();
     requests.slice(1).forEach((request, i) => {
       const gap = request.time - requests[i].time;
       assert.ok(gap >= delays[i] - 1, `gap ${i + 1} is ${gap.toFixed(1)} ms, the delay chosen ${delays[i].toFixed(1)}`);
     });
-    const times = timesIn(requests, start, WINDOW);
     const bound = maxRequestsIn(POLICY, RETRY, WINDOW);
     assert.ok(times.length <= bound, `${times.length} requests in ${WINDOW} ms, the policy allows ${bound}`);
     assert.ok(times.length >= 5, `still reconnecting: ${times.length} requests`);
