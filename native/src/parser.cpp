@@ -222,10 +222,15 @@ void release_if_large(detail::Buffer<char>& buffer) {
   if (buffer.capacity() > kRetainedCapacity) buffer.release();
 }
 
-// Assigns a field value (`value` must not point into `buffer`), first freeing what an earlier
-// huge value grew the buffer to.
+// Frees a buffer that grew for a huge value once it needs less than a quarter of that: kept
+// while values stay large, given back when they no longer are.
+void release_if_outgrown(detail::Buffer<char>& buffer, std::size_t needed) {
+  if (buffer.capacity() > kRetainedCapacity && needed < buffer.capacity() / 4) buffer.release();
+}
+
+// Assigns a field value (`value` must not point into `buffer`).
 void assign_value(detail::Buffer<char>& buffer, std::string_view value) {
-  if (buffer.capacity() > kRetainedCapacity && value.size() < buffer.capacity() / 4) buffer.release();
+  release_if_outgrown(buffer, value.size());
   buffer.assign(value);
 }
 
@@ -692,9 +697,7 @@ void Parser::set_retry(std::string_view value) {
                       last_event_id_.view(), type_set, id_set};
     sink_.on_event(event);
   }
-  // A buffer that grew for a large event is kept while events stay large, and released once
-  // they no longer need a quarter of it.
-  if (data_.capacity() > kRetainedCapacity && data_.size() < data_.capacity() / 4) data_.release();
+  release_if_outgrown(data_, data_.size());
   data_.clear();
   type_.clear();
   release_if_large(type_);
