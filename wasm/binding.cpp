@@ -161,7 +161,6 @@ class Session final : public sse::EventSink {
     clear_batch_buffer(records_);
     clear_batch_buffer(ascii_);
     clear_batch_buffer(wide_);
-    clear_batch_buffer(wide16_);
     clear_batch_buffer(type_);
     wide_units_ = 0;
   }
@@ -169,8 +168,7 @@ class Session final : public sse::EventSink {
   std::uint32_t end_batch() {
     layout_ = {address(records_.data()), static_cast<std::uint32_t>(records_.size() / kRecordWords),
                address(ascii_.data()),   static_cast<std::uint32_t>(ascii_.size()),
-               wide_utf16_ ? address(wide16_.data()) : address(wide_.data()),
-               static_cast<std::uint32_t>(wide_utf16_ ? wide16_.size() * 2 : wide_.size())};
+               address(wide_.data()),    static_cast<std::uint32_t>(wide_.size())};
     return layout_.record_count;
   }
   const BatchLayout* layout() const { return &layout_; }
@@ -205,7 +203,8 @@ class Session final : public sse::EventSink {
     } else {
       push(kind | kWide, wide_units_, units);
       if (wide_utf16_) {
-        write_utf16(text, wide16_.extend(units), units);
+        // Every text adds an even number of bytes to a malloc'd arena: the units stay aligned.
+        write_utf16(text, reinterpret_cast<char16_t*>(wide_.extend(std::size_t{units} * 2)), units);
       } else {
         wide_.append(text);
       }
@@ -237,8 +236,7 @@ class Session final : public sse::EventSink {
   sse::detail::Buffer<std::uint32_t> records_;
   sse::detail::Buffer<char> type_;  // the type of the batch's latest kType record, if any
   sse::detail::Buffer<char> ascii_;
-  sse::detail::Buffer<char> wide_;          // UTF-8, unless wide_utf16_
-  sse::detail::Buffer<char16_t> wide16_;    // UTF-16, if wide_utf16_
+  sse::detail::Buffer<char> wide_;  // UTF-8, or UTF-16 code units if wide_utf16_
   bool wide_utf16_;
   std::uint32_t wide_units_ = 0;  // UTF-16 code units of the wide arena so far
   BatchLayout layout_;
