@@ -47,8 +47,9 @@ const EMPTY = { records: new Uint32Array(0), text: '', wide: '' };
 // Typed-array calls cost ~100 ns each in V8 whatever their size, which dominates the small
 // batches of a slow network: small ones are copied and decoded with plain loops instead.
 const SMALL_RECORDS = 48;
-const INPUT_RETAINED_BYTES = 1 << 20;
 const SMALL_ASCII = 16;
+// Above this, an input buffer left by a huge chunk shrinks back (see #input).
+const INPUT_RETAINED_BYTES = 1 << 20;
 
 function copyWords(words, at, count) {
   if (count > SMALL_RECORDS) return words.slice(at, at + count);
