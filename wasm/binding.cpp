@@ -158,10 +158,13 @@ class Session final : public sse::EventSink {
   };
 
   void begin_batch() {
-    clear_batch_buffer(records_);
-    clear_batch_buffer(ascii_);
-    clear_batch_buffer(wide_);
-    clear_batch_buffer(type_);
+    // A buffer that grew for a large batch (a large event) is freed rather than kept for the
+    // session's life; everyday batches stay far below this and reuse their buffers.
+    constexpr std::size_t kRetainedBytes = std::size_t{1} << 20;
+    records_.clear_retaining(kRetainedBytes);
+    ascii_.clear_retaining(kRetainedBytes);
+    wide_.clear_retaining(kRetainedBytes);
+    type_.clear_retaining(kRetainedBytes);
     wide_units_ = 0;
   }
   // Publishes the batch in layout_; returns its record count.
@@ -209,17 +212,6 @@ class Session final : public sse::EventSink {
         wide_.append(text);
       }
       wide_units_ += units;
-    }
-  }
-  // A buffer that grew for a large batch (a large event) is freed rather than kept for the
-  // session's life; everyday batches stay far below the threshold and reuse their buffers.
-  template <typename T>
-  static void clear_batch_buffer(sse::detail::Buffer<T>& buffer) {
-    constexpr std::size_t kRetainedBytes = std::size_t{1} << 20;
-    if (buffer.capacity() * sizeof(T) > kRetainedBytes) {
-      buffer.release();
-    } else {
-      buffer.clear();
     }
   }
   [[gnu::noinline]] void push_other_text(std::uint32_t kind, std::string_view text) { push_text(kind, text); }

@@ -218,10 +218,6 @@ void append_line(detail::Buffer<char>& buffer, std::string_view text) {
   to[text.size()] = '\n';
 }
 
-void release_if_large(detail::Buffer<char>& buffer) {
-  if (buffer.capacity() > kRetainedCapacity) buffer.release();
-}
-
 // Frees a buffer that grew for a huge value once it needs less than a quarter of that: kept
 // while values stay large, given back when they no longer are.
 void release_if_outgrown(detail::Buffer<char>& buffer, std::size_t needed) {
@@ -460,7 +456,7 @@ void Parser::split_lines(const char* p, const char* end) {
   }
   keep_data_view();  // the chunk's bytes are gone after this call
   if (line_start < end) carry_line_piece(line_start, static_cast<std::size_t>(end - line_start), line_non_ascii);
-  release_if_large(scratch_);  // a repaired huge value: nothing refers to it any more
+  scratch_.clear_retaining(kRetainedCapacity);  // a repaired value: nothing refers to it any more
 }
 
 // Keeps a piece of an unterminated line for later, or drops the line when it outgrows the
@@ -517,8 +513,7 @@ void Parser::finish_carried_line(const char* p, std::size_t length, bool non_asc
     line_.append(p, length);
     process_line(line_.view(), non_ascii);
     keep_data_view();  // it may point into line_
-    line_.clear();
-    release_if_large(line_);
+    line_.clear_retaining(kRetainedCapacity);
     return;
   }
   data_.append(p, length);
@@ -699,8 +694,7 @@ void Parser::set_retry(std::string_view value) {
   }
   release_if_outgrown(data_, data_.size());
   data_.clear();
-  type_.clear();
-  release_if_large(type_);
+  type_.clear_retaining(kRetainedCapacity);
 }
 
 std::string_view Parser::decoded(std::string_view raw, bool non_ascii) {
@@ -712,7 +706,7 @@ std::string_view Parser::decoded(std::string_view raw, bool non_ascii) {
 
 void Parser::reset() {
   discard_pending();
-  release_if_large(data_);
+  data_.clear_retaining(kRetainedCapacity);
   if (id_in_block_) {
     assign_value(id_buffer_, last_event_id_.view());
     id_in_block_ = false;

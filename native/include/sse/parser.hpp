@@ -54,6 +54,15 @@ class Buffer {
   }
 
   void clear() { size_ = 0; }
+  // Empties the buffer, and frees its memory when it holds more than `retained_bytes`: a buffer
+  // that grew for one huge value does not keep that size for the owner's life.
+  void clear_retaining(std::size_t retained_bytes) {
+    if (capacity_ * sizeof(T) > retained_bytes) {
+      release();
+    } else {
+      size_ = 0;
+    }
+  }
   void truncate(std::size_t size) { size_ = std::min(size, size_); }
   void pop_back() { --size_; }
   // Frees the memory.
