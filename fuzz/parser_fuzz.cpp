@@ -12,13 +12,17 @@
 //                    bit 3  feed an empty chunk before about one chunk in four
 //                    bit 4  on_limit = LimitAction::skip_event (the parser goes on past the
 //                           limit) instead of stop
+//                    bit 5  report_comments = false (comments are skipped unbuffered)
+//                    bit 6  report_ignored_fields = false
+//                    bit 7  empty_retry = EmptyRetry::ignore
 //   bytes 1-2 the limit for bit 0
 //   byte 3    chunk lengths are uniform in [1, 2^(byte 3 mod 13)]: 1 (byte by byte) to 4096
 //   bytes 4-7 seed of the chunk lengths (splitmix64)
 //
 // Checks, each aborting with a message on stderr:
 //   - the trace (every on_event with type/data/last_event_id/type_set/id_set, on_retry, on_id,
-//     on_comment, on_error with its message, and the parser's accessors at the end of each pass
+//     on_id_buffer (which must equal last_event_id_buffer() then), on_comment, on_ignored_field,
+//     on_error with its message, and the parser's accessors at the end of each pass
 //     and after reset()) of the scalar kernel fed whole is the reference; every kernel of
 //     sse::scan::available_kernels(), fed whole and in the derived chunks, must produce it;
 //   - with LimitAction::stop, nothing is reported after on_error until reset(), and error() is
@@ -59,9 +63,10 @@ const char* kernel_name(sse::scan::Kernel kernel) {
 }
 
 struct Record {
-  enum class Kind : std::uint8_t { event, retry, id, comment, error, state };
+  enum class Kind : std::uint8_t { event, retry, id, comment, error, state, id_buffer, ignored };
   Kind kind;
-  // event: type, data, last_event_id; id/comment: text in `data`; error: message in `data`;
+  // event: type, data, last_event_id; id/comment/id_buffer: text in `data`; error: message in
+  // `data`; ignored: name in `type`, value in `data`, line in `last_event_id`, reason in `number`;
   // state: last_event_id(), last_event_id_buffer() in `type`, reconnection_time() in `number`,
   // error() in `flags`.
   std::string type, data, last_event_id;
@@ -79,6 +84,10 @@ std::string describe(const Record& r) {
     case Record::Kind::retry: return "retry " + std::to_string(r.number);
     case Record::Kind::id: return "id \"" + escape(r.data) + "\"";
     case Record::Kind::comment: return "comment \"" + escape(r.data) + "\"";
+    case Record::Kind::id_buffer: return "id_buffer \"" + escape(r.data) + "\"";
+    case Record::Kind::ignored:
+      return "ignored reason=" + std::to_string(r.number) + " name=\"" + escape(r.type) + "\" value=\"" +
+             escape(r.data) + "\" line=\"" + escape(r.last_event_id) + "\"";
     case Record::Kind::error:
       return "error " + std::to_string(r.number) + " \"" + escape(r.data) + "\"";
     case Record::Kind::state:
@@ -100,8 +109,10 @@ void require_valid(std::string_view what, std::string_view text, const char* for
 
 class TraceSink final : public sse::EventSink {
  public:
-  explicit TraceSink(bool stops_on_error) : stops_on_error_(stops_on_error) {}
+  TraceSink(bool stops_on_error, const sse::ParserOptions& options)
+      : stops_on_error_(stops_on_error), options_(options) {}
   std::vector<Record> records;
+  const sse::Parser* parser = nullptr;
 
   void on_event(const sse::Event& e) override {
     check_not_stopped("on_event");
@@ -126,8 +137,25 @@ class TraceSink final : public sse::EventSink {
     if (id.find('\0') != std::string_view::npos) die("id holds NUL", escape(id));
     records.push_back({Record::Kind::id, {}, std::string(id), {}, 0, 0});
   }
+  void on_id_buffer(std::string_view buffer) override {
+    check_not_stopped("on_id_buffer");
+    require_valid("id buffer", buffer, "\r\n");
+    if (buffer.find('\0') != std::string_view::npos) die("id buffer holds NUL", escape(buffer));
+    if (parser->last_event_id_buffer() != buffer) die("on_id_buffer differs from last_event_id_buffer()", escape(buffer));
+    records.push_back({Record::Kind::id_buffer, {}, std::string(buffer), {}, 0, 0});
+  }
+  void on_ignored_field(const sse::IgnoredField& field) override {
+    check_not_stopped("on_ignored_field");
+    if (!options_.report_ignored_fields) die("on_ignored_field though report_ignored_fields is false", "");
+    require_valid("ignored line", field.line, "\r\n");
+    require_valid("ignored name", field.name, "\r\n");
+    require_valid("ignored value", field.value, "\r\n");
+    records.push_back({Record::Kind::ignored, std::string(field.name), std::string(field.value),
+                       std::string(field.line), static_cast<std::uint64_t>(field.reason), 0});
+  }
   void on_comment(std::string_view text) override {
     check_not_stopped("on_comment");
+    if (!options_.report_comments) die("on_comment though report_comments is false", "");
     require_valid("comment", text, "\r\n");
     records.push_back({Record::Kind::comment, {}, std::string(text), {}, 0, 0});
   }
@@ -150,8 +178,8 @@ class TraceSink final : public sse::EventSink {
                        static_cast<unsigned>(parser.error())});
   }
   void reset(sse::Parser& parser) {
+    stopped_ = false;  // reset() itself may report the restored ID buffer
     parser.reset();
-    stopped_ = false;
   }
 
  private:
@@ -159,6 +187,7 @@ class TraceSink final : public sse::EventSink {
     if (stopped_) die("callback after on_error and before reset()", callback);
   }
   bool stops_on_error_;
+  sse::ParserOptions options_;
   bool stopped_ = false;
 };
 
@@ -196,11 +225,15 @@ void feed(sse::Parser& parser, std::string_view stream, bool chunked, const Conf
 
 std::vector<Record> run(std::string_view stream, bool chunked, const Config& config) {
   const bool skip_event = (config.flags & 16) != 0;
-  TraceSink sink(!skip_event);
   sse::ParserOptions options;
   if ((config.flags & 1) != 0) options.max_buffered_bytes = config.limit;
   if (skip_event) options.on_limit = sse::LimitAction::skip_event;
+  options.report_comments = (config.flags & 32) == 0;
+  options.report_ignored_fields = (config.flags & 64) == 0;
+  if ((config.flags & 128) != 0) options.empty_retry = sse::EmptyRetry::ignore;
+  TraceSink sink(!skip_event, options);
   sse::Parser parser(sink, options);
+  sink.parser = &parser;
   if ((config.flags & 4) != 0) parser.set_last_event_id("fuzz-id");
   std::uint64_t rng = config.seed;
   feed(parser, stream, chunked, config, rng);

@@ -459,13 +459,75 @@ void Parser::split_lines(const char* p, const char* end) {
   scratch_.clear_retaining(kRetainedCapacity);  // a repaired value: nothing refers to it any more
 }
 
+// What the first bytes of a line show it to be. `complete`: `start` is the whole line, so a
+// bare name ("data") is that field with an empty value, and a prefix of one ("dat") is a field
+// of another name.
+Parser::LineStart Parser::classify_line_start(std::string_view start, bool complete) {
+  if (start.empty()) return complete ? LineStart::field : LineStart::undecided;  // (a blank line)
+  if (start.front() == ':') return LineStart::comment;
+  std::string_view name;
+  switch (start.front()) {  // the four names start with four different letters
+    case 'd': name = "data"; break;
+    case 'e': name = "event"; break;
+    case 'i': name = "id"; break;
+    case 'r': name = "retry"; break;
+    default: return LineStart::ignored;
+  }
+  const std::size_t compared = std::min(start.size(), name.size());
+  if (start.substr(0, compared) != name.substr(0, compared)) return LineStart::ignored;
+  if (start.size() <= name.size()) {
+    if (!complete) return LineStart::undecided;  // "dat", "data": may still be one
+    return start.size() == name.size() ? LineStart::field : LineStart::ignored;
+  }
+  return start[name.size()] == ':' ? LineStart::field : LineStart::ignored;
+}
+
 // Keeps a piece of an unterminated line for later, or drops the line when it outgrows the
 // limit. Returns false when the parser stopped.
 bool Parser::carry_line_piece(const char* p, std::size_t length, bool non_ascii) {
   if (discarding_line_) return true;  // the rest of a dropped line
-  if (!within_limit(carried_bytes_ + length)) return exceed_limit(/*line_ended=*/false);
+  if (!within_limit(carried_bytes_ + length)) {
+    switch (oversized_line_action(p, length, /*complete=*/false)) {
+      case OversizedLine::error: return exceed_limit(/*line_ended=*/false);
+      case OversizedLine::drop: drop_carried_line(); return true;
+      case OversizedLine::undecided: break;  // a few bytes over: what follows decides
+    }
+  }
   carry_partial_line(p, length, non_ascii);
   return true;
+}
+
+// Whether the sink does without a line of this kind: a comment or an ignored field it does not
+// hear. Such a line is skipped as it arrives instead of buffered.
+bool Parser::sink_ignores(LineStart kind) const {
+  return (kind == LineStart::comment && !options_.report_comments) ||
+         (kind == LineStart::ignored && !options_.report_ignored_fields);
+}
+
+// What to do with a line over the limit, of which the bytes at `p` come after the carried ones:
+// an error, unless it is one the sink does without or an ignored field (it could change
+// nothing, so only its report is lost), which is dropped. While its first bytes cannot tell
+// (at most five of them), it waits: the decision never depends on where the chunks end.
+Parser::OversizedLine Parser::oversized_line_action(const char* p, std::size_t length, bool complete) const {
+  if (streaming_value_) return OversizedLine::error;  // a data value
+  char start[8];
+  const std::size_t carried = std::min(line_.size(), sizeof start);
+  if (carried != 0) std::memcpy(start, line_.data(), carried);
+  const std::size_t added = std::min(length, sizeof start - carried);
+  if (added != 0) std::memcpy(start + carried, p, added);
+  const LineStart kind = classify_line_start(std::string_view(start, carried + added),
+                                             complete && carried + added == line_.size() + length);
+  if (kind == LineStart::undecided) return OversizedLine::undecided;
+  return kind == LineStart::ignored || sink_ignores(kind) ? OversizedLine::drop : OversizedLine::error;
+}
+
+// Forgets the carried line and skips the rest of it up to its line end.
+void Parser::drop_carried_line() {
+  line_.clear_retaining(kRetainedCapacity);
+  carried_bytes_ = 0;
+  carried_non_ascii_ = false;
+  carried_line_needed_ = false;
+  discarding_line_ = true;
 }
 
 bool Parser::complete_line(const char* p, std::size_t length, bool non_ascii) {
@@ -473,7 +535,14 @@ bool Parser::complete_line(const char* p, std::size_t length, bool non_ascii) {
     discarding_line_ = false;
     return true;
   }
-  if (!within_limit(carried_bytes_ + length)) return exceed_limit(/*line_ended=*/true);
+  if (!within_limit(carried_bytes_ + length)) {
+    if (oversized_line_action(p, length, /*complete=*/true) != OversizedLine::drop) {
+      return exceed_limit(/*line_ended=*/true);
+    }
+    drop_carried_line();
+    discarding_line_ = false;  // it ends here
+    return true;
+  }
   if (carried_bytes_ == 0) {
     process_line(std::string_view(p, length), non_ascii);  // whole line in this chunk: no copy
   } else {
@@ -493,6 +562,15 @@ void Parser::carry_partial_line(const char* p, std::size_t length, bool non_asci
     return;
   }
   append_bounded(line_, p, length);
+  if (!carried_line_needed_) {
+    // Six bytes tell a field from the rest; a line the sink does without is not kept.
+    const LineStart kind = classify_line_start(line_.view());
+    if (sink_ignores(kind)) {
+      drop_carried_line();
+      return;
+    }
+    carried_line_needed_ = kind != LineStart::undecided;
+  }
   constexpr std::string_view kDataField = "data:";
   // Six bytes tell whether the value starts with the one space to remove.
   // (Not while a dropped block's data lines go by: they stay in line_ and are ignored.)
@@ -509,6 +587,7 @@ void Parser::finish_carried_line(const char* p, std::size_t length, bool non_asc
   non_ascii = non_ascii || carried_non_ascii_;
   carried_bytes_ = 0;
   carried_non_ascii_ = false;
+  carried_line_needed_ = false;
   if (!streaming_value_) {
     line_.append(p, length);
     process_line(line_.view(), non_ascii);
@@ -552,6 +631,7 @@ void Parser::discard_pending() {
   line_.release();
   carried_bytes_ = 0;
   carried_non_ascii_ = false;
+  carried_line_needed_ = false;
   streaming_value_ = false;
   data_in_view_ = false;
   data_.clear();
@@ -591,17 +671,18 @@ bool Parser::exceed_limit(bool line_ended) {
 
 void Parser::process_other_line(std::string_view line, bool non_ascii) {
   std::string_view value = line;
-  if (take_field_prefix(value, "id:")) return process_field(Field::id, value, non_ascii);
-  if (take_field_prefix(value, "event:")) return process_field(Field::event, value, non_ascii);
+  if (take_field_prefix(value, "id:")) return process_field(Field::id, value, line, non_ascii);
+  if (take_field_prefix(value, "event:")) return process_field(Field::event, value, line, non_ascii);
   const std::size_t colon = line.find(':');
   if (colon == 0) {
-    sink_.on_comment(decoded(without_one_leading_space(line.substr(1)), non_ascii));
+    if (options_.report_comments) sink_.on_comment(decoded(without_one_leading_space(line.substr(1)), non_ascii));
     return;
   }
   if (colon == std::string_view::npos) {
-    process_field(field_named(line), {}, non_ascii);
+    process_field(field_named(line), {}, line, non_ascii);
   } else {
-    process_field(field_named(line.substr(0, colon)), without_one_leading_space(line.substr(colon + 1)), non_ascii);
+    process_field(field_named(line.substr(0, colon)), without_one_leading_space(line.substr(colon + 1)), line,
+                  non_ascii);
   }
 }
 
@@ -615,20 +696,39 @@ Parser::Field Parser::field_named(std::string_view name) {
   return Field::ignored;
 }
 
-void Parser::process_field(Field field, std::string_view value, bool non_ascii) {
+void Parser::process_field(Field field, std::string_view value, std::string_view line, bool non_ascii) {
   if (field == Field::data) {
     append_data(value, non_ascii);
   } else if (field == Field::event) {
     if (!discarding_event_) assign_value(type_, decoded(value, non_ascii));
   } else if (field == Field::id) {
-    // U+0000 is the byte 0x00 and nothing else in UTF-8, before or after decoding.
+    // "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the
+    // field value. Otherwise, ignore the field." U+0000 is the byte 0x00 and nothing else in
+    // UTF-8, before or after decoding.
     if (value.find('\0') == std::string_view::npos) {
       assign_value(id_buffer_, decoded(value, non_ascii));
       id_in_block_ = true;
+      sink_.on_id_buffer(id_buffer_.view());
+    } else {
+      report_ignored(IgnoredField::Reason::id_with_nul, line, non_ascii);
     }
   } else if (field == Field::retry) {
-    set_retry(value);
+    if (!set_retry(value)) report_ignored(IgnoredField::Reason::invalid_retry, line, non_ascii);
+  } else {
+    report_ignored(IgnoredField::Reason::unknown_name, line, non_ascii);
   }
+}
+
+// Reports a field line that changed nothing, as decoded text split into name and value.
+// (Off the hot path: such lines are rare, so the line is decoded and split once more here.)
+void Parser::report_ignored(IgnoredField::Reason reason, std::string_view line, bool non_ascii) {
+  if (!options_.report_ignored_fields) return;
+  const std::string_view text = decoded(line, non_ascii);  // ':' and ' ' are ASCII: same places
+  const std::size_t colon = text.find(':');
+  const std::string_view name = text.substr(0, colon);
+  const std::string_view value =
+      colon == std::string_view::npos ? std::string_view() : without_one_leading_space(text.substr(colon + 1));
+  sink_.on_ignored_field({reason, name, value, text});
 }
 
 // Appends a data value and LF to the data buffer. The first value of a block stays a view when
@@ -652,23 +752,28 @@ void Parser::keep_data_view() {
   append_line(data_, data_view_);
 }
 
-// Only ASCII digits count. An empty value resets to the default and a number beyond 64 bits is
-// ignored: the standard leaves both open, and this is what Chromium does.
-void Parser::set_retry(std::string_view value) {
-  if (!is_ascii_digits(value)) return;
+// "If the field value consists of only ASCII digits, then interpret the field value as an
+// integer in base ten, and set the event stream's reconnection time to that integer. Otherwise,
+// ignore the field." An empty value resets to the default (or is ignored, by the option) and a
+// number beyond 64 bits is ignored: the standard leaves both open, and this is what Chromium
+// does. Returns false when the field is ignored.
+bool Parser::set_retry(std::string_view value) {
+  if (!is_ascii_digits(value)) return false;
   std::uint64_t milliseconds = 0;
   if (value.empty()) {
+    if (options_.empty_retry == EmptyRetry::ignore) return false;
     milliseconds = options_.default_reconnection_time_ms;
   } else {
     constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
     for (const char c : value) {
       const auto digit = static_cast<std::uint64_t>(c - '0');
-      if (milliseconds > (kMax - digit) / 10) return;
+      if (milliseconds > (kMax - digit) / 10) return false;
       milliseconds = milliseconds * 10 + digit;
     }
   }
   reconnection_time_ = milliseconds;
   sink_.on_retry(milliseconds);
+  return true;
 }
 
 [[gnu::always_inline]] inline void Parser::dispatch_event() {
@@ -710,6 +815,7 @@ void Parser::reset() {
   if (id_in_block_) {
     assign_value(id_buffer_, last_event_id_.view());
     id_in_block_ = false;
+    sink_.on_id_buffer(id_buffer_.view());
   }
   discarding_event_ = false;
   discarding_line_ = false;

@@ -111,6 +111,9 @@ int main(int argc, char** argv) {
     }
   }
 
+  // Lines it does not print are skipped as they arrive, never buffered.
+  options.parser.report_comments = options.comments;
+  options.parser.report_ignored_fields = false;
   JsonLinesSink sink(options.comments);
   sse::Parser parser(sink, options.parser);
   std::vector<char> buffer(kReadSize);

@@ -11,6 +11,7 @@
 namespace {
 
 using corpus::RecordingSink;
+using namespace std::string_literals;
 
 TEST(ParserLimit, ExceedingItReportsAClearErrorAndStopsUntilReset) {
   RecordingSink sink;
@@ -66,7 +67,8 @@ TEST(ParserLimit, AHugeUnterminatedLineStopsAtTheLimitWhateverTheChunking) {
     RecordingSink sink;
     sse::Parser parser(sink, {.max_buffered_bytes = 1 << 16});
     const std::string block(chunk, 'x');
-    std::size_t fed = 0;
+    parser.feed("data:");
+    std::size_t fed = 5;
     while (parser.error() == sse::ParseError::none && fed < (1u << 20)) {
       parser.feed(block);
       fed += chunk;
@@ -359,6 +361,161 @@ TEST(Parser, ReportsWhetherTheBlockSetTypeAndIdAndCallsOnIdFirst) {
   EXPECT_EQ(sink.calls, (std::vector<std::string>{"id 1", "event message with-id 1",
                                                   "event message typed 1", "id 2", "id ",
                                                   "event message "}));
+}
+
+// Every callback of a parser as one line of text, for comparing runs.
+class CallLog final : public sse::EventSink {
+ public:
+  explicit CallLog(const sse::Parser* parser = nullptr) : parser_(parser) {}
+  void on_event(const sse::Event& e) override {
+    add("event " + std::string(e.type) + "|" + std::string(e.data) + "|" + std::string(e.last_event_id));
+  }
+  void on_retry(std::uint64_t ms) override { add("retry " + std::to_string(ms)); }
+  void on_id(std::string_view id) override { add("id " + std::string(id)); }
+  void on_id_buffer(std::string_view buffer) override {
+    add("id-buffer " + std::string(buffer));
+    if (parser_ != nullptr) EXPECT_EQ(parser_->last_event_id_buffer(), buffer);
+  }
+  void on_comment(std::string_view text) override { add("comment " + std::string(text)); }
+  void on_ignored_field(const sse::IgnoredField& f) override {
+    static constexpr const char* kReasons[] = {"unknown-name", "invalid-retry", "id-with-nul"};
+    add(std::string("ignored ") + kReasons[static_cast<int>(f.reason)] + " name=" + std::string(f.name) +
+        " value=" + std::string(f.value) + " line=" + std::string(f.line));
+  }
+  void on_error(sse::ParseError, std::string_view) override { add("error"); }
+  void add(std::string call) { calls.push_back(std::move(call)); }
+  std::vector<std::string> calls;
+  const sse::Parser* parser_;
+};
+
+std::vector<std::string> calls_of(const sse::ParserOptions& options, const std::vector<std::string>& chunks) {
+  CallLog log;
+  sse::Parser parser(log, options);
+  for (const std::string& chunk : chunks) parser.feed(chunk);
+  parser.reset();
+  return log.calls;
+}
+
+// Every chunking of `input` (split at one offset, and byte by byte) gives the same calls.
+std::vector<std::string> calls_for_every_split(const sse::ParserOptions& options, const std::string& input) {
+  const std::vector<std::string> whole = calls_of(options, {input});
+  std::vector<std::string> bytes;
+  for (const char c : input) bytes.emplace_back(1, c);
+  EXPECT_EQ(calls_of(options, bytes), whole) << corpus::escape(input);
+  for (std::size_t at = 1; at < input.size(); ++at) {
+    EXPECT_EQ(calls_of(options, {input.substr(0, at), input.substr(at)}), whole) << "split at " << at;
+  }
+  return whole;
+}
+
+TEST(IgnoredFields, ReportsUnknownNamesInvalidRetriesAndIdsWithNulAsDecodedText) {
+  const std::string input = "garbage\nx: y\n{\"json\": 1}\nData: case\nretry: 50x\nretry:\n"
+                            "retry: 99999999999999999999\nid: a\0b\n\xFFname: v\xFF\nretry: 7\n\n"s;
+  EXPECT_EQ(calls_for_every_split({}, input),
+            (std::vector<std::string>{
+                "ignored unknown-name name=garbage value= line=garbage",
+                "ignored unknown-name name=x value=y line=x: y",
+                "ignored unknown-name name={\"json\" value=1} line={\"json\": 1}",
+                "ignored unknown-name name=Data value=case line=Data: case",
+                "ignored invalid-retry name=retry value=50x line=retry: 50x",
+                "retry 3000",  // EmptyRetry::reset_to_default
+                "ignored invalid-retry name=retry value=99999999999999999999 line=retry: 99999999999999999999",
+                "ignored id-with-nul name=id value=a\0b line=id: a\0b"s,
+                "ignored unknown-name name=\xEF\xBF\xBDname value=v\xEF\xBF\xBD line=\xEF\xBF\xBDname: v\xEF\xBF\xBD",
+                "retry 7",
+            }));
+}
+
+TEST(IgnoredFields, AnEmptyRetryIsIgnoredWhenTheOptionSaysSo) {
+  CallLog log;
+  sse::Parser parser(log, {.empty_retry = sse::EmptyRetry::ignore});
+  parser.feed("retry: 10\nretry:\nretry\n");
+  EXPECT_EQ(log.calls, (std::vector<std::string>{"retry 10", "ignored invalid-retry name=retry value= line=retry:",
+                                                 "ignored invalid-retry name=retry value= line=retry"}));
+  EXPECT_EQ(parser.reconnection_time(), 10u);
+}
+
+TEST(IgnoredFields, AreNotReportedWhenTheSinkDoesNotHearThem) {
+  EXPECT_EQ(calls_for_every_split({.report_ignored_fields = false}, "garbage\nretry: x\nid: \0\ndata: a\n\n"s),
+            (std::vector<std::string>{"event message|a|"}));
+}
+
+TEST(IgnoredFields, OneOverTheLimitIsDroppedWithoutAnErrorWhateverTheChunking) {
+  // Only field lines and heard comments count towards the limit: an ignored field could change
+  // nothing, so past the limit it is dropped, unreported, and parsing goes on.
+  const std::string long_name(40, 'g');
+  for (const bool heard : {true, false}) {
+    const sse::ParserOptions options{.max_buffered_bytes = 16, .report_ignored_fields = heard};
+    std::vector<std::string> expected;
+    if (heard) expected.push_back("ignored unknown-name name=short value=1 line=short: 1");
+    expected.push_back("event message|a|");
+    EXPECT_EQ(calls_for_every_split(options, "short: 1\n" + long_name + "\n" + long_name + ": value\ndata: a\n\n"),
+              expected);
+  }
+}
+
+TEST(Comments, ThatNobodyHearsAreNeverBufferedNorCountedAgainstTheLimit) {
+  const sse::ParserOptions options{.max_buffered_bytes = 16, .report_comments = false};
+  EXPECT_EQ(calls_for_every_split(options, ": " + std::string(100, 'c') + "\ndata: a\n\n"),
+            (std::vector<std::string>{"event message|a|"}));
+  // Heard, a comment is a line like any other: past the limit it is an error.
+  EXPECT_EQ(calls_of({.max_buffered_bytes = 16}, {": " + std::string(100, 'c') + "\ndata: a\n\n"}),
+            (std::vector<std::string>{"error"}));
+
+  // A huge unheard comment fed in pieces leaves nothing behind.
+  CallLog log;
+  sse::Parser parser(log, {.max_buffered_bytes = 1 << 16, .report_comments = false});
+  parser.feed(":");
+  const std::string block(1 << 16, 'c');
+  for (int i = 0; i < 256; ++i) parser.feed(block);  // 16 MiB of one comment
+  parser.feed("\ndata: after\n\n");
+  EXPECT_EQ(log.calls, (std::vector<std::string>{"event message|after|"}));
+}
+
+TEST(Parser, ReportsTheLastEventIdBufferWhereverItChanges) {
+  // The sink checks that last_event_id_buffer() already holds what it is told.
+  struct Bound {
+    CallLog log;
+    sse::Parser parser;
+    Bound() : log(&parser), parser(log) {}
+  } bound;
+  bound.parser.feed("id: 1\ndata: a\nid: 2\n\nid: \0\nid: 3\ndata: b"s);
+  bound.parser.reset();  // the block that set 3 never ended: the buffer is 2 again
+  bound.parser.feed("data: c\n\n");
+  EXPECT_EQ(bound.log.calls, (std::vector<std::string>{"id-buffer 1", "id-buffer 2", "id 2", "event message|a|2",
+                                                       "ignored id-with-nul name=id value=\0 line=id: \0"s,
+                                                       "id-buffer 3", "id-buffer 2", "event message|c|2"}))
+      << "(the NUL id is ignored)";
+}
+
+// Random streams with every callback heard or not, and ignored lines at the limit.
+TEST(Parser, RandomStreamsGiveTheSameCallsForEveryChunkingWhatTheSinkHears) {
+  const std::vector<std::string> tokens = {
+      "data", "event", "id", "retry", "re", "garbage", ":", " ", "\r", "\n", "\r\n", "x", "12",
+      "\xC3\xA9", "\xFF", std::string(1, '\0'), "\n\n", std::string(20, 'y')};
+  std::mt19937_64 random(11);
+  for (int round = 0; round < 4000; ++round) {
+    sse::ParserOptions options;
+    options.max_buffered_bytes = random() % 64;  // limits under six bytes too: undecided starts
+    options.report_comments = random() % 2 == 0;
+    options.report_ignored_fields = random() % 2 == 0;
+    options.empty_retry = random() % 2 == 0 ? sse::EmptyRetry::ignore : sse::EmptyRetry::reset_to_default;
+    options.on_limit = random() % 2 == 0 ? sse::LimitAction::skip_event : sse::LimitAction::stop;
+    std::string input;
+    const std::size_t count = random() % 40;
+    for (std::size_t k = 0; k < count; ++k) input += tokens[random() % tokens.size()];
+    const std::vector<std::string> whole = calls_of(options, {input});
+    std::vector<std::string> bytes;
+    for (const char c : input) bytes.emplace_back(1, c);
+    ASSERT_EQ(calls_of(options, bytes), whole) << corpus::escape(input);
+    std::vector<std::string> pieces;
+    for (std::size_t at = 0; at < input.size();) {
+      const std::size_t size = 1 + random() % 7;
+      pieces.push_back(input.substr(at, size));
+      at += size;
+    }
+    ASSERT_EQ(calls_of(options, pieces), whole) << corpus::escape(input);
+  }
 }
 
 }  // namespace

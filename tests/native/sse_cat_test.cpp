@@ -123,12 +123,12 @@ TEST(SseCat, PrintsRetriesCommentsAndEscapesControlCharacters) {
 }
 
 // The whole corpus through the tool, in three chunkings: the JSON it prints must parse, be valid
-// UTF-8 and say exactly what the corpus expects.
+// UTF-8 and say exactly what the corpus expects. (The corpus hears comments: --comments.)
 TEST(SseCat, PrintsValidJsonMatchingTheCorpusInEveryChunking) {
   const auto cases = corpus::load_all(SSE_VECTORS_DIR);
   for (const auto& c : cases) {
     for (const char* chunk : {"1", "3", "65536"}) {
-      const ToolRun run = run_sse_cat({"--chunk", chunk, "--max-buffered-bytes",
+      const ToolRun run = run_sse_cat({"--comments", "--chunk", chunk, "--max-buffered-bytes",
                                    std::to_string(c.options.max_buffered_bytes)},
                                   c.input);
       ASSERT_EQ(run.exit_code, c.expected.buffer_limit_error ? 1 : 0) << c.id << run.err;
@@ -139,6 +139,8 @@ TEST(SseCat, PrintsValidJsonMatchingTheCorpusInEveryChunking) {
         const testjson::Value json = testjson::parse(line);
         if (const auto* retry = json.find("retry")) {
           trace.retries.push_back(retry->u64());
+        } else if (const auto* comment = json.find("comment")) {
+          trace.comments.push_back(comment->str());
         } else {
           trace.events.push_back({json.at("type").str(), json.at("data").str(),
                                   json.at("lastEventId").str()});
@@ -146,8 +148,15 @@ TEST(SseCat, PrintsValidJsonMatchingTheCorpusInEveryChunking) {
       }
       ASSERT_EQ(trace.events, c.expected.events) << c.id << " chunk " << chunk;
       ASSERT_EQ(trace.retries, c.expected.retries) << c.id << " chunk " << chunk;
+      if (c.check_comments) ASSERT_EQ(trace.comments, c.expected.comments) << c.id << " chunk " << chunk;
     }
   }
+}
+
+TEST(SseCat, WithoutCommentsSkipsThemUnbufferedWhateverTheirSize) {
+  const ToolRun run = run_sse_cat({"--max-buffered-bytes", "16"}, ": " + std::string(1000, 'c') + "\ndata: a\n\n");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "{\"type\":\"message\",\"data\":\"a\",\"lastEventId\":\"\"}\n");
 }
 
 TEST(SseCat, AParserErrorPrintsAClearMessageAndExitsNonZero) {

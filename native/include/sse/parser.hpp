@@ -155,6 +155,21 @@ struct Event {
   bool id_set = false;             // the block had an accepted `id` field
 };
 
+// A field line the standard says to ignore (§9.2.6 "Otherwise, the field is ignored", and the
+// `retry` and `id` values it ignores). All views are decoded text, valid during the call.
+struct IgnoredField {
+  enum class Reason : std::uint8_t {
+    unknown_name,   // not data, event, id or retry (field names are case-sensitive)
+    invalid_retry,  // a retry value that is not all ASCII digits, is beyond 64 bits, or is
+                    // empty under EmptyRetry::ignore
+    id_with_nul,    // an id value holding U+0000
+  };
+  Reason reason;
+  std::string_view name;   // the field name: the whole line when it has no colon
+  std::string_view value;  // the value after the colon and its one optional space
+  std::string_view line;   // the whole line, without its line end
+};
+
 enum class ParseError : std::uint8_t {
   none = 0,
   buffer_limit,  // a line plus the pending event outgrew ParserOptions::max_buffered_bytes
@@ -171,8 +186,14 @@ class EventSink {
   // A blank line ended a block that held an accepted `id` field (before its on_event, if any):
   // `id` is the new last event ID string.
   virtual void on_id(std::string_view /*id*/) {}
-  // A comment line: the text after ':' with one leading space removed.
+  // The last-event-ID buffer changed: an accepted `id` line set it, or reset() restored it to
+  // the last event ID string because the block that set it never ended.
+  virtual void on_id_buffer(std::string_view /*buffer*/) {}
+  // A comment line: the text after ':' with one leading space removed. Only with
+  // ParserOptions::report_comments.
   virtual void on_comment(std::string_view /*text*/) {}
+  // A field line that changed nothing. Only with ParserOptions::report_ignored_fields.
+  virtual void on_ignored_field(const IgnoredField& /*field*/) {}
   // A line plus the pending event outgrew the limit: the parser stopped (LimitAction::stop; it
   // ignores input until reset()) or dropped the event (skip_event). `message` is for people.
   virtual void on_error(ParseError /*error*/, std::string_view /*message*/) {}
@@ -182,6 +203,12 @@ class EventSink {
 enum class LimitAction : std::uint8_t {
   stop,        // report ParseError::buffer_limit and ignore input until reset()
   skip_event,  // report it, drop that event (and the rest of the line), and go on
+};
+
+// What an empty `retry` value does; the standard leaves it open.
+enum class EmptyRetry : std::uint8_t {
+  reset_to_default,  // the reconnection time becomes default_reconnection_time_ms (Chromium, WebKit)
+  ignore,            // the field is ignored (eventsource-parser): on_ignored_field(invalid_retry)
 };
 
 struct ParserOptions {
@@ -194,6 +221,14 @@ struct ParserOptions {
   LimitAction on_limit = LimitAction::stop;
   // What an empty `retry` value resets the reconnection time to (Chromium's behaviour).
   std::uint64_t default_reconnection_time_ms = kDefaultReconnectionTimeMs;
+  EmptyRetry empty_retry = EmptyRetry::reset_to_default;
+  // Whether the sink hears comments and ignored fields. A line the sink does not hear is never
+  // buffered: once its first bytes show it to be a comment or an ignored field, the rest of it
+  // is skipped as it arrives, and it never counts towards the limit. A line it hears is
+  // buffered under the limit; past the limit a comment is a buffer_limit error like any line,
+  // while an ignored field is dropped unreported (it could change nothing).
+  bool report_comments = true;
+  bool report_ignored_fields = true;
 };
 
 class Parser {
@@ -236,10 +271,23 @@ class Parser {
   void process_other_line(std::string_view line, bool non_ascii);
   enum class Field : std::uint8_t { data, event, id, retry, ignored };
   static Field field_named(std::string_view name);
-  void process_field(Field field, std::string_view value, bool non_ascii);
+  void process_field(Field field, std::string_view value, std::string_view line, bool non_ascii);
+  void report_ignored(IgnoredField::Reason reason, std::string_view line, bool non_ascii);
   void append_data(std::string_view raw, bool non_ascii);
   void keep_data_view();
-  void set_retry(std::string_view value);
+  bool set_retry(std::string_view value);
+  // What the first bytes of a line show it to be, for deciding whether to buffer it.
+  enum class LineStart : std::uint8_t {
+    undecided,  // too short to tell (it may still become a field)
+    field,      // data, event, id or retry
+    comment,
+    ignored,    // a field of another name: it can change nothing
+  };
+  static LineStart classify_line_start(std::string_view start, bool complete = false);
+  enum class OversizedLine : std::uint8_t { error, drop, undecided };
+  [[nodiscard]] bool sink_ignores(LineStart kind) const;
+  [[nodiscard]] OversizedLine oversized_line_action(const char* p, std::size_t length, bool complete) const;
+  void drop_carried_line();
   void dispatch_event();
   [[nodiscard]] bool within_limit(std::size_t line_bytes) const;
   bool exceed_limit(bool line_ended);
@@ -255,6 +303,7 @@ class Parser {
   std::size_t value_start_ = 0;    // where the streamed data value starts in data_
   bool streaming_value_ = false;   // the carried line is a `data` field streaming into data_
   bool carried_non_ascii_ = false;  // the carried line holds a byte >= 0x80
+  bool carried_line_needed_ = false;  // its start showed it is a line the sink must get
   // The data buffer. While a block has one data line so far and that line lies in the chunk
   // being parsed, the buffer is that value plus LF and is kept as data_view_ instead of copied:
   // a single-line event whose block lies in one chunk reaches the sink without a copy.
