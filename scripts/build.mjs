@@ -1,9 +1,12 @@
-// `npm run build`: the WebAssembly module (Emscripten, through CMake), then the JS bundles in
-// dist/ with the module embedded as base64:
-//   dist/index.mjs, dist/index.cjs          the npm package (ESM and CommonJS)
-//   dist/wasm-eventsource(.min).js          the drop-in classic script
+// `npm run build`: the WebAssembly module (Emscripten, through CMake), then dist/ with the module
+// embedded in every bundle (scripts/embed-wasm.mjs):
+//   dist/index.mjs, dist/stream.mjs (+ dist/chunks/)  ESM, one module per part, so a bundle that
+//                                                       imports only the parser has no EventSource
+//   dist/index.cjs, dist/stream.cjs                   CommonJS
+//   dist/*.d.mts, dist/*.d.cts, dist/drop-in.d.ts     types (from types/), per module format
+//   dist/wasm-eventsource(.min).js                    the drop-in classic script
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -12,6 +15,7 @@ import * as esbuild from 'esbuild';
 import { embedWasm } from './embed-wasm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
 const wasmBuild = join(root, 'build', 'wasm');
 const run = (command, args) =>
   execFileSync(command, args, {
@@ -30,22 +34,66 @@ const common = {
   plugins: [embedWasm(wasm)],
   logLevel: 'warning',
   legalComments: 'none',
+  absWorkingDir: root,
 };
-const builds = [
-  { entryPoints: ['js/src/index.js'], outfile: 'dist/index.mjs', format: 'esm' },
-  { entryPoints: ['js/src/index.js'], outfile: 'dist/index.cjs', format: 'cjs' },
-  { entryPoints: ['js/src/drop-in.js'], outfile: 'dist/wasm-eventsource.js', format: 'iife' },
-  { entryPoints: ['js/src/drop-in.js'], outfile: 'dist/wasm-eventsource.min.js', format: 'iife', minify: true },
-];
-mkdirSync(join(root, 'dist'), { recursive: true });
-await Promise.all(builds.map((options) => esbuild.build({ ...common, ...options, absWorkingDir: root })));
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+await Promise.all([
+  // The parser, the stream and the EventSource as entries of their own: each lands in a chunk
+  // of its own, which bundlers drop when unused ("sideEffects": false).
+  esbuild.build({
+    ...common,
+    entryPoints: {
+      index: 'js/src/index.js',
+      stream: 'js/src/stream-entry.js',
+      'chunks/parser': 'js/src/parser.js',
+      'chunks/event-source': 'js/src/event-source.js',
+    },
+    outdir: 'dist',
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+  }),
+  esbuild.build({ ...common, entryPoints: ['js/src/index.js'], outfile: 'dist/index.cjs', format: 'cjs' }),
+  esbuild.build({ ...common, entryPoints: ['js/src/drop-in.js'], outfile: 'dist/wasm-eventsource.js', format: 'iife' }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['js/src/drop-in.js'],
+    outfile: 'dist/wasm-eventsource.min.js',
+    format: 'iife',
+    minify: true,
+  }),
+]);
+// (The parser and EventSource entries only made their chunks: nothing imports the entries.)
+for (const name of ['parser', 'event-source']) rmSync(join(dist, 'chunks', `${name}.mjs`));
+// The CommonJS stream entry shares index.cjs (one module instance, one WebAssembly memory).
+writeFileSync(
+  join(dist, 'stream.cjs'),
+  "'use strict';\n// wasm-eventsource/stream, as eventsource-parser/stream.\nconst { EventSourceParserStream, ParseError } = require('./index.cjs');\nmodule.exports = { EventSourceParserStream, ParseError };\n",
+);
+
+// Types: one source per entry in types/, written once per module format so that TypeScript
+// under node16/nodenext reads ESM types for `import` and CommonJS types for `require`.
+for (const name of ['index', 'stream']) {
+  const source = readFileSync(join(root, 'types', `${name}.d.ts`), 'utf8');
+  writeFileSync(join(dist, `${name}.d.mts`), source.replaceAll("'./index.js'", "'./index.mjs'"));
+  writeFileSync(join(dist, `${name}.d.cts`), source.replaceAll("'./index.js'", "'./index.cjs'"));
+}
+writeFileSync(
+  join(dist, 'drop-in.d.ts'),
+  // (A .d.ts of this CommonJS package: it takes the CommonJS types.)
+  readFileSync(join(root, 'types', 'drop-in.d.ts'), 'utf8').replaceAll("'./index.js'", "'./index.cjs'"),
+);
 
 const sizes = { 'sse-parser.wasm': wasm };
-for (const { outfile } of builds) sizes[outfile] = readFileSync(join(root, outfile));
+for (const file of ['dist/wasm-eventsource.min.js', 'dist/wasm-eventsource.js', 'dist/index.mjs', 'dist/index.cjs']) {
+  sizes[file] = readFileSync(join(root, file));
+}
 const report = Object.entries(sizes).map(([name, bytes]) => ({
   file: name,
   bytes: bytes.length,
   gzip: gzipSync(bytes, { level: 9 }).length,
 }));
-writeFileSync(join(root, 'dist', 'sizes.json'), JSON.stringify(report, null, 2) + '\n');
+writeFileSync(join(dist, 'sizes.json'), JSON.stringify(report, null, 2) + '\n');
 for (const { file, bytes, gzip } of report) console.log(`${file}: ${bytes} bytes, ${gzip} gzip`);

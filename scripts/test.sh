@@ -24,8 +24,8 @@ bash scripts/fuzz.sh 30
 
 echo "== WebAssembly build and JS bundles"
 node scripts/build.mjs
-echo "== types: index.d.ts against tests/types/usage.ts"
-npx --no-install tsc -p tests/types/tsconfig.json
+echo "== the package: npm pack's tarball through publint, attw, a TypeScript matrix and bundlers"
+node --test tests/package/
 echo "== JS tests in Node"
 node --test --test-concurrency=2 tests/js/
 if compgen -G "tests/browser/*.test.mjs" >/dev/null; then

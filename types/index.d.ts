@@ -1,5 +1,10 @@
-// Types for wasm-eventsource: the browser's EventSource (as lib.dom declares it) plus the
-// opt-in extensions, and an eventsource-parser 4 compatible createParser.
+// Types for wasm-eventsource: an EventSource with the standard's API (as lib.dom and Node's
+// @types/node declare it) plus opt-in extensions, and eventsource-parser 4's createParser and
+// EventSourceParserStream. They use only what lib.dom and @types/node both declare (Event,
+// EventTarget, MessageEvent, AbortSignal, RequestInit, TransformStream), so they compile with
+// either, and they declare no global: Node's own EventSource type is left alone.
+
+// ---- createParser (eventsource-parser 4) ----
 
 export interface EventSourceMessage {
   /** The event type, or undefined when the block had no `event` field. */
@@ -9,10 +14,17 @@ export interface EventSourceMessage {
   data: string;
 }
 
-export type ParseErrorType = 'max-buffer-size-exceeded';
+export type ErrorType = 'invalid-retry' | 'unknown-field' | 'max-buffer-size-exceeded';
 
-export class ParseError extends Error {
-  type: ParseErrorType;
+export declare class ParseError extends Error {
+  constructor(message: string, options: { type: ErrorType; field?: string; value?: string; line?: string });
+  type: ErrorType;
+  /** unknown-field: the field name. */
+  field?: string | undefined;
+  /** unknown-field and invalid-retry: the field value. */
+  value?: string | undefined;
+  /** unknown-field and invalid-retry: the whole line. */
+  line?: string | undefined;
 }
 
 export interface ParserCallbacks {
@@ -29,100 +41,149 @@ export interface ParserConfig extends ParserCallbacks {
   maxBufferSize?: number | undefined;
 }
 
+/** A BufferSource: the bytes of the stream in any form fetch() and Node hand them over. */
+export type StreamBytes = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;
+
 export interface EventSourceParser {
-  /** Parses the next chunk: bytes, or text (encoded as UTF-8). */
-  feed(chunk: Uint8Array | string): void;
+  /** Parses the next chunk: text, or bytes (decoded as UTF-8). Anything else is a TypeError. */
+  feed(chunk: string | StreamBytes): void;
   /** Ends the stream: the unterminated line and event are dropped (or, with consume, the
    *  unterminated line is parsed as if a line end followed). */
-  reset(options?: { consume?: boolean }): void;
-  /** The last-event-ID buffer: changes at every `id` line. */
+  reset(options?: { consume?: boolean | undefined }): void;
+  /** The last-event-ID buffer: changes at every `id` line, also inside the callbacks. */
   readonly lastEventId: string;
   /** Frees the WebAssembly memory now rather than at garbage collection. */
   dispose(): void;
 }
 
-export function createParser(config: ParserConfig): EventSourceParser;
+export declare function createParser(config: ParserConfig): EventSourceParser;
+
+// ---- EventSourceParserStream (eventsource-parser/stream) ----
+
+export interface StreamOptions {
+  /** 'terminate' errors the stream on any parse error; a function hears them; by default only
+   *  max-buffer-size-exceeded (which always ends the stream) matters. */
+  onError?: 'terminate' | ((error: Error) => void) | undefined;
+  onRetry?: ((retry: number) => void) | undefined;
+  onComment?: ((comment: string) => void) | undefined;
+  onId?: ((id: string) => void) | undefined;
+  maxBufferSize?: number | undefined;
+}
+
+/** Text or bytes in, one EventSourceMessage out per event. */
+export declare class EventSourceParserStream extends TransformStream<string | StreamBytes, EventSourceMessage> {
+  constructor(options?: StreamOptions);
+}
+
+// ---- EventSource ----
 
 /** A reconnect policy also makes HTTP 5xx and 429 answers transient: the source reconnects
  *  (waiting at least as long as Retry-After asks) instead of failing, as it does without one. */
 export interface ReconnectPolicy {
   /** Reconnection attempts after a failure before giving up (CLOSED). Default: unlimited. */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** Delay growth per consecutive failure (default 2); the base is the reconnection time. */
-  factor?: number;
+  factor?: number | undefined;
   /** Upper bound of the delay in ms (default 30000). */
-  maxDelay?: number;
+  maxDelay?: number | undefined;
   /** Random spread, 0..1 (default 0.5): the delay is scaled by 1 - jitter * random(). */
-  jitter?: number;
+  jitter?: number | undefined;
 }
 
-export interface WasmEventSourceInit extends EventSourceInit {
+export type HeadersRecord = Record<string, string>;
+
+export interface WasmEventSourceInit {
+  /** The standard's one option: send credentials cross-origin. */
+  withCredentials?: boolean | undefined;
   /** Extra request headers, or a (possibly async) function called before every connection. */
-  headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
-  method?: string;
-  body?: BodyInit | null;
-  fetch?: typeof fetch;
-  signal?: AbortSignal;
+  headers?: HeadersRecord | (() => HeadersRecord | Promise<HeadersRecord>) | undefined;
+  method?: string | undefined;
+  body?: RequestInit['body'] | undefined;
+  /** Your own fetch(); the source passes (url, init) and reads status, headers, url and body. */
+  fetch?: ((url: string, init: RequestInit) => Promise<Response>) | undefined;
+  /** Closes the source when aborted. */
+  signal?: AbortSignal | null | undefined;
   /** The initial last event ID (sent as Last-Event-ID on the first request). */
-  lastEventId?: string;
+  lastEventId?: string | undefined;
   /** Reconnect when no bytes arrive for this many ms. */
-  heartbeatTimeout?: number;
-  reconnect?: ReconnectPolicy;
+  heartbeatTimeout?: number | undefined;
+  reconnect?: ReconnectPolicy | boolean | undefined;
   /** Limit of a line plus a pending event, in bytes (default 16 MiB). */
-  maxEventBytes?: number;
+  maxEventBytes?: number | undefined;
   /** Over maxEventBytes: 'skip' (default) drops that event, dispatches an `error` with reason
    *  'buffer-limit' and stays OPEN; 'reconnect' re-establishes the connection. */
-  oversizedEvents?: 'skip' | 'reconnect';
+  oversizedEvents?: 'skip' | 'reconnect' | undefined;
+  /** eventsource 5's option: past this many buffered bytes the connection fails (CLOSED). */
+  maxBufferSize?: number | undefined;
 }
+
+export type EventSourceErrorReason =
+  | 'network' | 'end-of-stream' | 'http-status' | 'mime-type' | 'scheme' | 'aborted'
+  | 'heartbeat-timeout' | 'buffer-limit' | 'reconnect-limit' | 'cors' | 'wasm' | 'headers'
+  | 'invalid-response';
 
 /** The `error` event: a plain Event with diagnostics when the polyfill knows them. */
 export interface EventSourceErrorEvent extends Event {
-  readonly reason?:
-    | 'network' | 'end-of-stream' | 'http-status' | 'mime-type' | 'scheme' | 'aborted'
-    | 'heartbeat-timeout' | 'buffer-limit' | 'reconnect-limit' | 'cors' | 'wasm' | 'headers';
-  readonly status?: number;
-  readonly contentType?: string | null;
-  /** reason 'buffer-limit': the maxEventBytes in force. */
-  readonly limit?: number;
+  readonly reason?: EventSourceErrorReason | undefined;
+  /** The HTTP status of the response, where there was one. */
+  readonly status?: number | undefined;
+  /** eventsource 5's name for the status of a refused response (http-status, mime-type). */
+  readonly code?: number | undefined;
+  /** What happened, for people. */
+  readonly message?: string | undefined;
+  readonly contentType?: string | null | undefined;
+  /** reason 'buffer-limit': the limit in force. */
+  readonly limit?: number | undefined;
   readonly error?: unknown;
   /** When the connection is being re-established: the wait before the next request, in ms. */
-  readonly reconnectDelay?: number;
+  readonly reconnectDelay?: number | undefined;
 }
 
-export declare class WasmEventSource extends EventTarget implements EventSource {
+/** A stream event: the data, the origin of the stream and the last event ID. */
+export interface EventSourceMessageEvent extends MessageEvent {
+  readonly data: string;
+}
+
+export interface WasmEventSourceEventMap {
+  open: Event;
+  message: EventSourceMessageEvent;
+  error: EventSourceErrorEvent;
+}
+
+export declare class WasmEventSource extends EventTarget {
   constructor(url: string | URL, init?: WasmEventSourceInit);
   /** Bytes of the WebAssembly memory shared by every parser (0 before the first one). */
   static readonly wasmMemoryBytes: number;
   readonly url: string;
   readonly withCredentials: boolean;
-  readonly readyState: number;
+  readonly readyState: 0 | 1 | 2;
   readonly CONNECTING: 0;
   readonly OPEN: 1;
   readonly CLOSED: 2;
   static readonly CONNECTING: 0;
   static readonly OPEN: 1;
   static readonly CLOSED: 2;
-  onopen: ((this: EventSource, ev: Event) => any) | null;
-  onmessage: ((this: EventSource, ev: MessageEvent) => any) | null;
-  onerror: ((this: EventSource, ev: Event) => any) | null;
+  onopen: ((this: unknown, ev: Event) => any) | null;
+  onmessage: ((this: unknown, ev: EventSourceMessageEvent) => any) | null;
+  onerror: ((this: unknown, ev: EventSourceErrorEvent) => any) | null;
   close(): void;
-  addEventListener<K extends keyof EventSourceEventMap>(
-    type: K, listener: (this: EventSource, ev: EventSourceEventMap[K]) => any,
+  addEventListener<K extends keyof WasmEventSourceEventMap>(
+    type: K, listener: (this: WasmEventSource, ev: WasmEventSourceEventMap[K]) => any,
     options?: boolean | AddEventListenerOptions): void;
   addEventListener(
-    type: string, listener: (this: EventSource, event: MessageEvent) => any,
+    type: string, listener: (this: WasmEventSource, event: EventSourceMessageEvent) => any,
     options?: boolean | AddEventListenerOptions): void;
   addEventListener(
-    type: string, listener: EventListenerOrEventListenerObject,
+    type: string, listener: EventListener | EventListenerObject | null,
     options?: boolean | AddEventListenerOptions): void;
-  removeEventListener<K extends keyof EventSourceEventMap>(
-    type: K, listener: (this: EventSource, ev: EventSourceEventMap[K]) => any,
+  removeEventListener<K extends keyof WasmEventSourceEventMap>(
+    type: K, listener: (this: WasmEventSource, ev: WasmEventSourceEventMap[K]) => any,
     options?: boolean | EventListenerOptions): void;
   removeEventListener(
-    type: string, listener: (this: EventSource, event: MessageEvent) => any,
+    type: string, listener: (this: WasmEventSource, event: EventSourceMessageEvent) => any,
     options?: boolean | EventListenerOptions): void;
   removeEventListener(
-    type: string, listener: EventListenerOrEventListenerObject,
+    type: string, listener: EventListener | EventListenerObject | null,
     options?: boolean | EventListenerOptions): void;
 }
 

@@ -21,16 +21,20 @@
 
 namespace {
 
-// Each record is kRecordWords uint32 words: kind, then kind-specific fields. An event carries
-// no last event ID: it is the text of the latest kId record (or what JS set), which JS keeps.
+// Each record is kRecordWords uint32 words: kind, then kind-specific fields. Records come in the
+// order of the parser's callbacks. An event carries no last event ID: JS keeps the ID buffer
+// from kIdBuffer records, and the string is the buffer at the latest kId record (or what JS set).
 enum RecordKind : std::uint32_t {
-  kEvent = 1,    // kind | type_set << 8 | id_set << 9, arena start, data length
-  kRetry = 2,    // kind, low 32 bits, high 32 bits
-  kComment = 3,  // kind, arena start, length
-  kId = 4,       // kind, arena start, length: a block ended with an id field
-  kError = 5,    // kind, sse::ParseError
-  kType = 6,     // kind, arena start, length: the type of the typed events that follow in the
-                 // batch (sent when it changes: streams mostly repeat one type)
+  kEvent = 1,         // kind | type_set << 8 | id_set << 9, arena start, data length
+  kRetry = 2,         // kind, low 32 bits, high 32 bits
+  kComment = 3,       // kind, arena start, length
+  kId = 4,            // kind: a block that set the ID buffer ended; the string is the buffer now
+  kError = 5,         // kind, sse::ParseError
+  kType = 6,          // kind, arena start, length: the type of the typed events that follow in
+                      // the batch (sent when it changes: streams mostly repeat one type)
+  kIdBuffer = 7,      // kind, arena start, length: the last-event-ID buffer's new value
+  kUnknownField = 8,  // kind, arena start, length: the whole line of a field of another name
+  kInvalidRetry = 9,  // kind, arena start, length: the whole line of an ignored retry field
 };
 constexpr std::uint32_t kWide = 1u << 10;  // on the kind word: the text is in the non-ASCII arena
 constexpr std::size_t kRecordWords = 3;
@@ -189,7 +193,12 @@ class Session final : public sse::EventSink {
     push(kRetry, static_cast<std::uint32_t>(milliseconds), static_cast<std::uint32_t>(milliseconds >> 32));
   }
   void on_comment(std::string_view text) override { push_other_text(kComment, text); }
-  void on_id(std::string_view id) override { push_other_text(kId, id); }
+  void on_id(std::string_view) override { push(kId); }
+  void on_id_buffer(std::string_view buffer) override { push_other_text(kIdBuffer, buffer); }
+  void on_ignored_field(const sse::IgnoredField& field) override {
+    if (field.reason == sse::IgnoredField::Reason::unknown_name) push_other_text(kUnknownField, field.line);
+    if (field.reason == sse::IgnoredField::Reason::invalid_retry) push_other_text(kInvalidRetry, field.line);
+  }
   void on_error(sse::ParseError error, std::string_view) override {
     push(kError, static_cast<std::uint32_t>(error));
   }
@@ -236,17 +245,26 @@ class Session final : public sse::EventSink {
 
 }  // namespace
 
-// A parser session; `max_buffered_bytes` 0 means the default limit, `skip_oversized` picks
-// LimitAction::skip_event over stop, and `wide_utf16` makes the non-ASCII arena UTF-16.
-SSE_EXPORT Session* sse_session_create(std::uint32_t max_buffered_bytes, std::uint32_t skip_oversized,
-                                       std::uint32_t wide_utf16) {
+// Flags of sse_session_create.
+enum SessionFlags : std::uint32_t {
+  kSkipOversized = 1,      // LimitAction::skip_event instead of stop
+  kWideUtf16 = 2,          // the non-ASCII arena holds UTF-16
+  kReportComments = 4,     // kComment records (else comments are skipped unbuffered)
+  kReportIgnored = 8,      // kUnknownField and kInvalidRetry records
+  kIgnoreEmptyRetry = 16,  // EmptyRetry::ignore instead of reset_to_default
+};
+
+// A parser session with the given limit (JS passes the default when the user gave none).
+SSE_EXPORT Session* sse_session_create(std::uint32_t max_buffered_bytes, std::uint32_t flags) {
   return new Session(
       {
-          .max_buffered_bytes =
-              max_buffered_bytes == 0 ? sse::ParserOptions::kDefaultMaxBufferedBytes : max_buffered_bytes,
-          .on_limit = skip_oversized != 0 ? sse::LimitAction::skip_event : sse::LimitAction::stop,
+          .max_buffered_bytes = max_buffered_bytes,
+          .on_limit = (flags & kSkipOversized) != 0 ? sse::LimitAction::skip_event : sse::LimitAction::stop,
+          .empty_retry = (flags & kIgnoreEmptyRetry) != 0 ? sse::EmptyRetry::ignore : sse::EmptyRetry::reset_to_default,
+          .report_comments = (flags & kReportComments) != 0,
+          .report_ignored_fields = (flags & kReportIgnored) != 0,
       },
-      wide_utf16 != 0);
+      (flags & kWideUtf16) != 0);
 }
 SSE_EXPORT void sse_session_destroy(Session* session) { delete session; }
 
@@ -273,13 +291,6 @@ SSE_EXPORT std::uint32_t sse_session_reset(Session* session, std::uint32_t consu
 // Sets the last event ID (string and buffer) from the first `size` input bytes.
 SSE_EXPORT void sse_session_set_last_event_id(Session* session, std::uint32_t size) {
   session->parser().set_last_event_id(session->input_view(size));
-}
-
-// The last-event-ID buffer, copied into the arena as the only content of a fresh batch.
-SSE_EXPORT std::uint32_t sse_session_read_id_buffer(Session* session) {
-  session->begin_batch();
-  session->on_comment(session->parser().last_event_id_buffer());
-  return session->end_batch();
 }
 
 // Where the session publishes each batch (Session::BatchLayout, six uint32 words): fixed for

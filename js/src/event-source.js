@@ -1,14 +1,19 @@
 // WasmEventSource: the browser's EventSource (WHATWG HTML §9.2) over fetch(), with the parser in
 // WebAssembly. Default behaviour follows the standard and Chromium; the extensions in the second
 // argument are opt-in.
+import { checkInit } from './event-source-options.js';
+import { createMessageEvent } from './message-event.js';
 import {
   ERROR,
   EVENT,
   ID,
+  ID_BUFFER,
   RECORD_WORDS,
   RETRY,
   Session,
   TYPE,
+  bufferSourceBytes,
+  describeValue,
   eventTypeSetAt,
   retryAt,
   textAt,
@@ -20,8 +25,12 @@ const OPEN = 1;
 const CLOSED = 2;
 const DEFAULT_RECONNECTION_TIME = 3000; // Chromium's
 const DEFAULT_MAX_DELAY = 30000;
-const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 const FETCHED_SCHEMES = new Set(['http:', 'https:', 'data:']);
+const SPECIAL_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:']);
+// The URL Standard's forbidden domain code points. A valid URL of a special scheme never has one
+// in its host, but Chromium's URL parser lets some through percent-encoded ("http://a b/" gives
+// the host "a%20b"), so the constructor checks the host it got.
+const FORBIDDEN_DOMAIN_CODE_POINT = /[\x00-\x20#%/:<>?@[\\\]^|\x7f]/;
 
 const utf8 = new TextEncoder();
 
@@ -52,6 +61,25 @@ function baseUrl() {
   return undefined;
 }
 
+// §9.2.2 the constructor: "Let urlRecord be the result of encoding-parsing a URL given url,
+// relative to settings. If urlRecord is failure, then throw a SyntaxError DOMException."
+function parseEventSourceUrl(url) {
+  const text = `${url}`; // a Symbol throws a TypeError here, as WebIDL's USVString does
+  let parsed = null;
+  try {
+    parsed = new URL(text, baseUrl());
+  } catch {}
+  if (
+    parsed === null ||
+    (SPECIAL_SCHEMES.has(parsed.protocol) &&
+      !parsed.hostname.startsWith('[') &&
+      FORBIDDEN_DOMAIN_CODE_POINT.test(parsed.hostname))
+  ) {
+    throw new DOMException(`Failed to construct 'EventSource': The URL '${text}' is invalid.`, 'SyntaxError');
+  }
+  return parsed;
+}
+
 // A header value is a byte string: the ID's UTF-8 bytes, one per character.
 function utf8ByteString(text) {
   let out = '';
@@ -70,6 +98,9 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
 const NOT_A_BYTE_STRING = /[^\x00-\xff]/;
 function checkHeaders(headers) {
+  if (headers === null || typeof headers !== 'object') {
+    throw new TypeError(`The headers option must give an object, got ${describeValue(headers)}`);
+  }
   for (const [name, value] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
     if (FORBIDDEN_IN_VALUE.test(String(value))) {
@@ -96,30 +127,70 @@ function retryAfterMs(value) {
   return Number.isNaN(date) ? 0 : Math.max(0, date - Date.now());
 }
 
-// The events of the stream: MessageEvents whose data, origin and lastEventId come from getters.
-// Converting MessageEvent's init dictionary costs Chromium more per event than the whole parse
-// (about 2.5 of 5.5 µs); this is a third of that.
-class StreamMessageEvent extends MessageEvent {
-  #data;
-  #origin;
-  #lastEventId;
-  constructor(type, data, origin, lastEventId) {
-    super(type);
-    this.#data = data;
-    this.#origin = origin;
-    this.#lastEventId = lastEventId;
-  }
-  get data() { return this.#data; }
-  get origin() { return this.#origin; }
-  get lastEventId() { return this.#lastEventId; }
+// Cancels a body or reader whatever it does: throws, returns no promise, or never settles.
+function cancelQuietly(stream) {
+  try {
+    const done = stream?.cancel?.();
+    if (typeof done?.then === 'function') done.then(undefined, () => {});
+  } catch {}
 }
 
+// What a custom fetch() must give: something response-like. Anything else fails the connection
+// (reason 'invalid-response') instead of throwing inside the source.
+function checkResponse(response) {
+  if (response === null || typeof response !== 'object') return `fetch() resolved to ${describeValue(response)}, not a Response`;
+  if (typeof response.status !== 'number') return 'the response has no numeric status';
+  if (typeof response.headers?.get !== 'function') return 'the response has no headers with a get() method';
+  const { body } = response;
+  if (body != null && typeof body.getReader !== 'function') {
+    return `the response body is ${describeValue(body)}, not a ReadableStream`;
+  }
+  return null;
+}
+
+// The text of an error, with its causes (fetch errors hide the reason in `cause`).
+function errorText(error) {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${errorText(error.cause)}` : '';
+  return `${error.message}${cause}`;
+}
+
+// The `message` of each error event (eventsource 5's ErrorEvent has one), by reason.
+const MESSAGES = {
+  network: (d) => `Network error${d.error !== undefined ? `: ${errorText(d.error)}` : ''}`,
+  'end-of-stream': () => 'The server ended the stream',
+  'http-status': (d) => `Non-200 status code (${d.status})`,
+  'mime-type': (d) => `Invalid content type ${JSON.stringify(d.contentType ?? '')}, expected "text/event-stream"`,
+  scheme: (d) => `EventSource cannot fetch ${d.url} (only http:, https: and data: URLs)`,
+  aborted: () => 'The request was aborted',
+  'heartbeat-timeout': (d) => `Nothing arrived for ${d.timeout} ms`,
+  'buffer-limit': (d) => `An event or line exceeded the limit of ${d.limit} bytes`,
+  'reconnect-limit': (d) => `Gave up after ${d.attempts} reconnection attempts (last failure: ${d.cause})`,
+  headers: (d) => `Invalid request headers: ${errorText(d.error)}`,
+  cors: () => 'The cross-origin request was refused (CORS)',
+  wasm: (d) => `The WebAssembly parser could not start: ${errorText(d.error)}`,
+  'invalid-response': (d) => d.problem,
+};
+
+// The `error` event: a plain Event, as the standard fires, with the diagnostics the polyfill
+// knows as read-only properties. `code` is the HTTP status of a refused response (eventsource
+// 5's name for it).
 function errorEvent(details) {
   const event = new Event('error');
-  for (const [key, value] of Object.entries(details)) {
+  const message = MESSAGES[details.reason]?.(details);
+  const code = details.reason === 'http-status' || details.reason === 'mime-type' ? details.status : undefined;
+  for (const [key, value] of Object.entries({ ...details, code, message })) {
     if (value !== undefined) Object.defineProperty(event, key, { value, enumerable: true });
   }
   return event;
+}
+
+// Node's timers keep the process alive; the source's must not (as in eventsource 5): a CLI that
+// closed everything else exits even while a source waits to reconnect.
+function backgroundTimeout(callback, ms) {
+  const timer = setTimeout(callback, ms);
+  if (typeof timer === 'object' && typeof timer?.unref === 'function') timer.unref();
+  return timer;
 }
 
 export class WasmEventSource extends EventTarget {
@@ -127,10 +198,11 @@ export class WasmEventSource extends EventTarget {
   #requestUrl; // where the next request goes: the final URL of the last redirected one
   #withCredentials;
   #readyState = CONNECTING;
-  #options;
+  #options; // checkInit's
   #fetch;
   #session;
   #lastEventId = '';
+  #idBuffer = ''; // the parser's last-event-ID buffer, as the records so far have set it
   #reconnectionTime = DEFAULT_RECONNECTION_TIME;
   #origin = '';
   #controller = null; // the current request's; null when none is ours any more
@@ -139,26 +211,37 @@ export class WasmEventSource extends EventTarget {
   #failures = 0; // consecutive connections that ended before delivering anything
   #handlers = { open: null, message: null, error: null };
   #handlerListeners = {};
+  #contentType = null; // of the open response
+
+  // The readyState constants as WebIDL defines them (enumerable, neither writable nor
+  // configurable, on the constructor and the prototype), and eventsource 5's mark that a
+  // `fetch` option is supported.
+  static {
+    for (const [name, value] of Object.entries({ CONNECTING, OPEN, CLOSED })) {
+      const descriptor = { value, enumerable: true, writable: false, configurable: false };
+      Object.defineProperty(this, name, descriptor);
+      Object.defineProperty(this.prototype, name, descriptor);
+    }
+    Object.defineProperty(this, Symbol.for('eventsource.supports-fetch-override'), { value: true });
+  }
 
   constructor(url, eventSourceInitDict = undefined) {
     super();
     if (arguments.length === 0) {
       throw new TypeError("Failed to construct 'EventSource': 1 argument required, but only 0 present.");
     }
-    const init = eventSourceInitDict ?? {};
-    let parsed;
-    try {
-      parsed = new URL(String(url), baseUrl());
-    } catch {
-      throw new DOMException(`Failed to construct 'EventSource': The URL '${url}' is invalid.`, 'SyntaxError');
-    }
+    const parsed = parseEventSourceUrl(url);
+    const options = checkInit(eventSourceInitDict);
     this.#url = parsed.href;
     this.#requestUrl = parsed.href;
-    this.#withCredentials = Boolean(init.withCredentials);
-    this.#options = init;
-    this.#fetch = init.fetch ?? globalThis.fetch.bind(globalThis);
-    if (init.lastEventId != null) this.#lastEventId = String(init.lastEventId);
-    const { signal } = init;
+    this.#withCredentials = options.withCredentials;
+    this.#options = options;
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    if (options.lastEventId !== undefined) {
+      this.#lastEventId = options.lastEventId;
+      this.#idBuffer = options.lastEventId;
+    }
+    const { signal } = options;
     if (signal) {
       if (signal.aborted) {
         this.close();
@@ -209,44 +292,65 @@ export class WasmEventSource extends EventTarget {
     }
   }
 
+  // One connection: request, response checks, then the body. Whatever a custom fetch returns or
+  // throws ends as an error event; no promise of the source is ever left rejected.
   async #connect() {
     const controller = new AbortController();
     this.#controller = controller;
     const current = () => this.#controller === controller && this.#readyState !== CLOSED;
     await null; // the constructor returns first, whatever happens next
+    try {
+      const request = await this.#prepare(current);
+      if (request === null) return;
+      const response = await this.#request(request, controller, current);
+      if (response === null || !this.#open(response, current)) return;
+      await this.#read(response, request.stops, current);
+    } catch (error) {
+      // Only a bug can get here; it must not leave the source OPEN and silent.
+      if (current()) this.#fail({ reason: 'invalid-response', problem: `Internal error: ${errorText(error)}`, error });
+    }
+  }
 
-    if (!current()) return;
+  // The session and headers of a request; null when the connection failed instead.
+  async #prepare(current) {
+    if (!current()) return null;
     // Chromium fetches http(s) and data: URLs and fails any other scheme.
     if (!FETCHED_SCHEMES.has(new URL(this.#requestUrl).protocol)) {
-      this.#fail({ reason: 'scheme' });
-      return;
+      this.#fail({ reason: 'scheme', url: this.#requestUrl });
+      return null;
     }
     if (!this.#session) {
       try {
-        const skip = this.#options.oversizedEvents !== 'reconnect';
-        this.#session = new Session(this.#options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES, skip);
+        const { limit, oversized } = this.#options;
+        this.#session = new Session({ limit, skipOversized: oversized === 'skip' });
         if (this.#lastEventId !== '') this.#session.setLastEventId(this.#lastEventId);
       } catch (error) {
         this.#fail({ reason: 'wasm', error }); // e.g. a CSP without 'wasm-unsafe-eval'
-        return;
+        return null;
       }
     }
     const headers = { Accept: 'text/event-stream' };
     try {
-      const extra = typeof this.#options.headers === 'function' ? await this.#options.headers() : this.#options.headers;
-      if (!current()) return;
-      Object.assign(headers, extra);
+      const { headers: extra } = this.#options;
+      const given = typeof extra === 'function' ? await extra() : extra;
+      if (!current()) return null;
+      if (given !== undefined) checkHeaders(given);
+      Object.assign(headers, given);
       // (The stream can never set an ID with CR, LF or NUL; the lastEventId option could.)
       if (this.#lastEventId !== '') headers['Last-Event-ID'] = utf8ByteString(this.#lastEventId);
       checkHeaders(headers);
     } catch (error) {
       // A programming error, not a network one: retrying would only repeat it.
       if (current()) this.#fail({ reason: 'headers', error });
-      return;
+      return null;
     }
+    return { headers, stops: windowStops() };
+  }
 
+  // The fetch itself; null when it failed (and the source reconnects or fails as the standard
+  // says for that case).
+  async #request({ headers, stops }, controller, current) {
     this.#armHeartbeat();
-    const stops = windowStops();
     let response;
     try {
       response = await this.#fetch(this.#requestUrl, {
@@ -260,7 +364,7 @@ export class WasmEventSource extends EventTarget {
         signal: controller.signal,
       });
     } catch (error) {
-      if (!current()) return;
+      if (!current()) return null;
       if (error?.name === 'AbortError' || windowStops() !== stops) {
         this.#fail({ reason: 'aborted', error }); // window.stop(), the page going away
       } else if (refusedArguments(error)) {
@@ -270,53 +374,112 @@ export class WasmEventSource extends EventTarget {
       } else if (current()) {
         this.#reestablish({ reason: 'network', error });
       }
-      return;
+      return null;
+    }
+    const problem = checkResponse(response);
+    if (problem !== null) {
+      if (response !== null && typeof response === 'object') cancelQuietly(response.body);
+      if (current()) this.#fail({ reason: 'invalid-response', problem });
+      return null;
     }
     if (!current()) {
-      response.body?.cancel().catch(() => {});
-      return;
+      cancelQuietly(response.body);
+      return null;
     }
-    const contentType = response.headers.get('content-type');
+    return response;
+  }
+
+  // §9.2.3: a response that is not 200 text/event-stream fails the connection; else OPEN.
+  // Returns whether the body is to be read.
+  #open(response, current) {
+    let contentType;
+    let retryAfter;
+    try {
+      contentType = response.headers.get('content-type');
+      retryAfter = response.status === 200 ? null : response.headers.get('retry-after');
+    } catch (error) {
+      cancelQuietly(response.body);
+      this.#fail({ reason: 'invalid-response', problem: `headers.get() threw: ${errorText(error)}`, error });
+      return false;
+    }
     if (response.status !== 200) {
-      response.body?.cancel().catch(() => {});
+      cancelQuietly(response.body);
       const details = { reason: 'http-status', status: response.status, contentType };
       // With a reconnect policy, a server error or 429 is transient: back off (at least as long
       // as Retry-After asks) instead of failing, as the standard does without one.
       const transient = response.status >= 500 || response.status === 429;
       if (this.#options.reconnect && transient) {
-        this.#reestablish(details, retryAfterMs(response.headers.get('retry-after')));
+        this.#reestablish(details, retryAfterMs(retryAfter));
       } else {
         this.#fail(details);
       }
-      return;
+      return false;
     }
     if (mimeEssence(contentType) !== 'text/event-stream') {
       this.#fail({ reason: 'mime-type', status: response.status, contentType });
-      response.body?.cancel().catch(() => {});
-      return;
+      cancelQuietly(response.body);
+      return false;
     }
-
-    if (response.url) this.#requestUrl = response.url; // reconnections reuse the redirected request
+    // Reconnections reuse the redirected request's URL (the standard and Chromium).
+    if (typeof response.url === 'string' && response.url !== '') {
+      try {
+        this.#requestUrl = new URL(response.url).href;
+      } catch {}
+    }
     this.#origin = new URL(this.#requestUrl).origin;
+    this.#contentType = contentType;
     this.#readyState = OPEN;
     this.dispatchEvent(new Event('open'));
-    if (!current()) return;
+    if (!current()) {
+      cancelQuietly(response.body);
+      return false;
+    }
     this.#armHeartbeat();
+    return true;
+  }
 
-    const reader = response.body?.getReader();
+  // The body, chunk by chunk, until it ends, fails or the source stops wanting it.
+  async #read(response, stops, current) {
+    const contentType = this.#contentType;
+    let reader = null;
+    try {
+      reader = response.body?.getReader() ?? null;
+    } catch (error) {
+      this.#fail({ reason: 'invalid-response', problem: `getReader() threw: ${errorText(error)}`, error });
+      return;
+    }
+    if (reader !== null && typeof reader?.read !== 'function') {
+      this.#fail({ reason: 'invalid-response', problem: 'the body reader has no read() method' });
+      return;
+    }
     try {
       for (;;) {
-        const { value, done } = reader ? await reader.read() : { done: true };
+        const result = reader === null ? { done: true } : await reader.read();
         if (!current()) {
-          reader?.cancel().catch(() => {});
+          cancelQuietly(reader);
           return;
         }
-        if (done) {
+        if (result === null || typeof result !== 'object') {
+          cancelQuietly(reader);
+          this.#fail({ reason: 'invalid-response', problem: `read() resolved to ${describeValue(result)}` });
+          return;
+        }
+        if (result.done) {
           this.#reestablish({ reason: 'end-of-stream', status: 200, contentType });
           return;
         }
+        // Fetch's bodies are streams of Uint8Array; any other BufferSource is taken by its bytes.
+        const bytes = bufferSourceBytes(result.value);
+        if (bytes === null) {
+          cancelQuietly(reader);
+          this.#fail({
+            reason: 'invalid-response',
+            problem: `the body yielded ${describeValue(result.value)}, not bytes`,
+          });
+          return;
+        }
         this.#armHeartbeat();
-        if (!this.#deliver(this.#session.feed(value))) return;
+        if (!this.#deliver(this.#session.feed(bytes))) return;
       }
     } catch (error) {
       if (!current()) return;
@@ -340,7 +503,7 @@ export class WasmEventSource extends EventTarget {
         cache: 'no-store',
         credentials: this.#withCredentials ? 'include' : 'same-origin',
       });
-      return probe.type === 'opaque';
+      return probe?.type === 'opaque';
     } catch {
       return false;
     }
@@ -359,14 +522,20 @@ export class WasmEventSource extends EventTarget {
         const type = eventTypeSetAt(batch, i) ? typeText : 'message';
         const data = textAt(batch, i);
         this.#failures = 0;
-        this.dispatchEvent(new StreamMessageEvent(type, data, this.#origin, this.#lastEventId));
+        this.dispatchEvent(createMessageEvent(type, data, this.#origin, this.#lastEventId));
+      } else if (kind === ID_BUFFER) {
+        this.#idBuffer = textAt(batch, i);
       } else if (kind === ID) {
-        this.#lastEventId = textAt(batch, i);
+        this.#lastEventId = this.#idBuffer;
       } else if (kind === RETRY) {
         this.#reconnectionTime = retryAt(batch, i);
       } else if (kind === ERROR) {
-        const limit = this.#options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-        if (this.#options.oversizedEvents === 'reconnect') {
+        const { limit, oversized } = this.#options;
+        if (oversized === 'fail') {
+          this.#fail({ reason: 'buffer-limit', limit }); // eventsource 5's maxBufferSize
+          return false;
+        }
+        if (oversized === 'reconnect') {
           this.#reestablish({ reason: 'buffer-limit', limit });
           return false;
         }
@@ -379,9 +548,9 @@ export class WasmEventSource extends EventTarget {
 
   #armHeartbeat() {
     const timeout = this.#options.heartbeatTimeout;
-    if (!(timeout > 0)) return;
+    if (timeout === undefined) return;
     clearTimeout(this.#heartbeatTimer);
-    this.#heartbeatTimer = setTimeout(() => this.#reestablish({ reason: 'heartbeat-timeout' }), timeout);
+    this.#heartbeatTimer = backgroundTimeout(() => this.#reestablish({ reason: 'heartbeat-timeout', timeout }), timeout);
   }
 
   // Ends the current request, if any, so that nothing from it is delivered any more.
@@ -397,21 +566,32 @@ export class WasmEventSource extends EventTarget {
   #reestablish(details, minimumDelay = 0) {
     if (this.#readyState === CLOSED) return;
     this.#stopRequest();
-    this.#session?.reset(); // the end of this response: its unterminated event is dropped
+    if (this.#session && !this.#session.disposed) {
+      // The end of this response: its unterminated event is dropped, and the ID buffer is the
+      // last event ID again.
+      this.#deliverState(this.#session.reset());
+    }
     const policy = this.#options.reconnect;
     this.#failures++;
-    if (policy?.maxAttempts != null && this.#failures > policy.maxAttempts) {
-      this.#fail({ ...details, reason: 'reconnect-limit', cause: details.reason });
+    if (policy?.maxAttempts !== undefined && this.#failures > policy.maxAttempts) {
+      this.#fail({ ...details, reason: 'reconnect-limit', cause: details.reason, attempts: policy.maxAttempts });
       return;
     }
     const reconnectDelay = Math.max(minimumDelay, this.#reconnectDelay(policy));
     this.#readyState = CONNECTING;
     this.dispatchEvent(errorEvent({ ...details, reconnectDelay }));
     if (this.#readyState !== CONNECTING) return; // closed by an error handler
-    this.#reconnectTimer = setTimeout(() => {
+    this.#reconnectTimer = backgroundTimeout(() => {
       this.#reconnectTimer = null;
       if (this.#readyState === CONNECTING) this.#connect();
     }, reconnectDelay);
+  }
+
+  // The records of a reset: only the ID buffer can move.
+  #deliverState({ records, text, wide }) {
+    for (let i = 0; i < records.length; i += RECORD_WORDS) {
+      if ((records[i] & 0xff) === ID_BUFFER) this.#idBuffer = textAt({ records, text, wide }, i);
+    }
   }
 
   // The standard waits the reconnection time; a policy backs off from it exponentially with
@@ -431,10 +611,4 @@ export class WasmEventSource extends EventTarget {
     this.close();
     this.dispatchEvent(errorEvent(details));
   }
-}
-
-for (const [name, value] of Object.entries({ CONNECTING, OPEN, CLOSED })) {
-  const descriptor = { value, enumerable: true, writable: false, configurable: false };
-  Object.defineProperty(WasmEventSource, name, descriptor);
-  Object.defineProperty(WasmEventSource.prototype, name, descriptor);
 }

@@ -1,76 +1,209 @@
-// createParser: eventsource-parser 4's API (callbacks and shapes), backed by the WebAssembly
-// parser.
+// createParser: eventsource-parser 4's API (callbacks, shapes and errors), backed by the
+// WebAssembly parser.
 import {
   COMMENT,
   ERROR,
   EVENT,
   ID,
+  ID_BUFFER,
+  INVALID_RETRY,
+  MAX_LIMIT,
   RECORD_WORDS,
   RETRY,
   Session,
   TYPE,
+  UNKNOWN_FIELD,
+  describeValue,
   eventIdSetAt,
+  requireBytes,
   eventTypeSetAt,
   retryAt,
   textAt,
 } from './session.js';
+
+/** The limit when maxBufferSize is not given (eventsource-parser has none: see the README). */
+export const DEFAULT_MAX_BUFFER_SIZE = 16 * 1024 * 1024;
 
 export class ParseError extends Error {
   constructor(message, options) {
     super(message);
     this.name = 'ParseError';
     this.type = options.type;
+    this.field = options.field;
+    this.value = options.value;
+    this.line = options.line;
   }
 }
 
-export function createParser(config) {
-  if (typeof config === 'function') {
-    throw new TypeError('`config` must be an object, got a function: use createParser({ onEvent: fn })');
-  }
-  const { onEvent, onId, onRetry, onComment, onError, maxBufferSize } = config ?? {};
-  const session = new Session(maxBufferSize ?? 0);
-  let terminated = false;
-  let lastId = ''; // the text of the latest ID record: an event's id when its block set one
+const CALLBACKS = ['onEvent', 'onId', 'onRetry', 'onComment', 'onError'];
 
+// A field line as eventsource-parser splits it: the name before the first colon (the whole line
+// without one), and the value after it, less one leading space.
+function splitField(line) {
+  const colon = line.indexOf(':');
+  if (colon === -1) return { field: line, value: '' };
+  return { field: line.slice(0, colon), value: line.slice(colon + (line.charCodeAt(colon + 1) === 0x20 ? 2 : 1)) };
+}
+
+function ignoredFieldError(kind, line) {
+  const { field, value } = splitField(line);
+  if (kind === INVALID_RETRY) {
+    return new ParseError(`Invalid \`retry\` value: "${value}"`, { type: 'invalid-retry', value, line });
+  }
+  const shown = field.length > 20 ? `${field.slice(0, 20)}…` : field;
+  return new ParseError(`Unknown field "${shown}"`, { type: 'unknown-field', field, value, line });
+}
+
+/** Checks createParser's config the way eventsource-parser's users meet it; returns the limit. */
+function checkConfig(config) {
+  if (typeof config === 'function') {
+    throw new TypeError('`config` must be an object, got a function: did you mean `createParser({ onEvent: fn })`?');
+  }
+  if (config === null || typeof config !== 'object') {
+    throw new TypeError(`createParser() takes an object of callbacks, got ${describeValue(config)}`);
+  }
+  for (const name of CALLBACKS) {
+    const callback = config[name];
+    if (callback !== undefined && typeof callback !== 'function') {
+      throw new TypeError(`createParser(): \`${name}\` must be a function, got ${describeValue(callback)}`);
+    }
+  }
+  const { maxBufferSize } = config;
+  if (maxBufferSize === undefined) return DEFAULT_MAX_BUFFER_SIZE;
+  if (typeof maxBufferSize !== 'number' || Number.isNaN(maxBufferSize)) {
+    throw new TypeError(`createParser(): \`maxBufferSize\` must be a number, got ${describeValue(maxBufferSize)}`);
+  }
+  if (maxBufferSize < 0) throw new RangeError(`createParser(): \`maxBufferSize\` must not be negative, got ${maxBufferSize}`);
+  return Math.min(Math.floor(maxBufferSize), MAX_LIMIT); // Infinity: as much as the module holds
+}
+
+// eventsource-parser strips one leading BOM from text whether it was decoded (U+FEFF) or read
+// as Latin-1 (its three UTF-8 bytes as three characters). The module strips the UTF-8 one.
+const LATIN1_BOM = '\xEF\xBB\xBF';
+
+/**
+ * eventsource-parser 4's createParser. `options.reportIgnored` (internal): report unknown
+ * fields and ignored retries to onError (EventSourceParserStream asks only when its user does).
+ */
+export function createParser(config, { reportIgnored } = {}) {
+  const limit = checkConfig(config);
+  const { onEvent, onId, onRetry, onComment, onError } = config;
+  const session = new Session({
+    limit,
+    comments: typeof onComment === 'function',
+    ignoredFields: reportIgnored ?? typeof onError === 'function',
+    ignoreEmptyRetry: true, // eventsource-parser reports `retry:` with no value as invalid-retry
+  });
+  let terminated = false;
+  let idBuffer = ''; // the last-event-ID buffer, as the records so far have set it
+  let bomText = ''; // text held back while it may still be the start of a Latin-1 BOM
+  let bomChecked = false;
+  let delivering = false;
+  const queued = []; // batches parsed by feed() calls from inside a callback
+
+  // Every record of the batch, in order. A batch that a callback's own feed() produced waits
+  // for the current one, so callbacks see the stream in order; if a callback throws, the rest
+  // of the batch still moves the ID buffer (nothing else is delivered) and the error goes on.
   function deliver(batch) {
+    if (delivering) {
+      queued.push(batch);
+      return;
+    }
+    delivering = true;
+    try {
+      for (let next = batch; next !== undefined; next = queued.shift()) deliverOne(next);
+    } finally {
+      delivering = false;
+      queued.length = 0;
+    }
+  }
+
+  function deliverOne(batch) {
     const { records } = batch;
     let type;
-    for (let i = 0; i < records.length; i += RECORD_WORDS) {
-      const kind = records[i] & 0xff;
-      if (kind === EVENT) {
-        const id = eventIdSetAt(batch, i) ? lastId : undefined;
-        onEvent?.({ id, event: eventTypeSetAt(batch, i) ? type : undefined, data: textAt(batch, i) });
-      } else if (kind === TYPE) {
-        type = textAt(batch, i);
-      } else if (kind === ID) {
-        lastId = textAt(batch, i);
-        onId?.(lastId);
-      } else if (kind === RETRY) {
-        onRetry?.(retryAt(batch, i));
-      } else if (kind === COMMENT) {
-        onComment?.(textAt(batch, i));
-      } else if (kind === ERROR) {
-        terminated = true;
-        onError?.(
-          new ParseError('Maximum buffer size exceeded: a line plus its pending event is too large', {
-            type: 'max-buffer-size-exceeded',
-          }),
-        );
+    let i = 0;
+    try {
+      for (; i < records.length; i += RECORD_WORDS) {
+        const kind = records[i] & 0xff;
+        if (kind === EVENT) {
+          const id = eventIdSetAt(batch, i) ? idBuffer : undefined;
+          onEvent?.({ id, event: eventTypeSetAt(batch, i) ? type : undefined, data: textAt(batch, i) });
+        } else if (kind === TYPE) {
+          type = textAt(batch, i);
+        } else if (kind === ID_BUFFER) {
+          idBuffer = textAt(batch, i);
+        } else if (kind === ID) {
+          onId?.(idBuffer);
+        } else if (kind === RETRY) {
+          onRetry?.(retryAt(batch, i));
+        } else if (kind === COMMENT) {
+          onComment?.(textAt(batch, i));
+        } else if (kind === UNKNOWN_FIELD || kind === INVALID_RETRY) {
+          onError?.(ignoredFieldError(kind, textAt(batch, i)));
+        } else if (kind === ERROR) {
+          terminated = true;
+          onError?.(
+            new ParseError(`Buffered data exceeded the max buffer size of ${limit} bytes`, {
+              type: 'max-buffer-size-exceeded',
+            }),
+          );
+        }
       }
+    } catch (error) {
+      for (i += RECORD_WORDS; i < records.length; i += RECORD_WORDS) {
+        const kind = records[i] & 0xff;
+        if (kind === ID_BUFFER) idBuffer = textAt(batch, i);
+        else if (kind === ERROR) terminated = true;
+      }
+      throw error;
     }
+  }
+
+  // Text before the module sees it: a leading Latin-1 BOM becomes U+FEFF, which it strips.
+  function withBomChecked(text) {
+    if (bomChecked) return text;
+    text = bomText + text;
+    bomText = '';
+    if (text.length < LATIN1_BOM.length && LATIN1_BOM.startsWith(text)) {
+      bomText = text; // '', '\xEF' or '\xEF\xBB': the next chunk decides
+      return '';
+    }
+    bomChecked = true;
+    return text.startsWith(LATIN1_BOM) ? `\uFEFF${text.slice(LATIN1_BOM.length)}` : text;
   }
 
   return {
     feed(chunk) {
-      if (terminated) throw new Error('Parser is terminated (buffer limit exceeded): call reset() first');
-      deliver(session.feed(chunk));
+      if (terminated) {
+        throw new Error(
+          `Cannot feed parser: it was terminated after exceeding the max buffer size of ${limit} bytes. ` +
+            'Call `reset()` to resume parsing.',
+        );
+      }
+      if (typeof chunk === 'string') {
+        const text = withBomChecked(chunk);
+        if (text !== '') deliver(session.feed(text));
+        return;
+      }
+      const bytes = requireBytes(chunk); // a TypeError for anything else, before any parsing
+      bomChecked = true;
+      if (bomText !== '') {
+        const held = bomText; // text held back for the BOM check: it came first
+        bomText = '';
+        deliver(session.feed(held));
+      }
+      deliver(session.feed(bytes));
     },
     reset(options) {
+      if (options?.consume && bomText !== '' && !terminated) deliver(session.feed(bomText));
       terminated = false;
+      bomText = '';
+      bomChecked = false;
       deliver(session.reset(Boolean(options?.consume)));
     },
+    /** The last-event-ID buffer: moves at every `id` line, also inside the callbacks. */
     get lastEventId() {
-      return session.idBuffer();
+      return idBuffer;
     },
     dispose() {
       session.dispose();

@@ -1,23 +1,36 @@
 // One parser session in WebAssembly memory and the batch protocol of wasm/binding.cpp: a chunk
 // is copied in once, parsed in one call, and all its records come back at once — a table of
 // three-word records and two text arenas, ASCII and the rest (UTF-8, or UTF-16 in Node), each
-// decoded in one call.
-// Events carry no last event ID: it is the text of the latest ID record, which the reader keeps.
+// decoded in one call. Records come in the order of the parser's callbacks.
+// Events carry no last event ID: the reader keeps the ID buffer from ID_BUFFER records.
 import { hasNodeBuffer, memoryBytes, memoryNodeBuffer, memoryWords, wasm } from './wasm.js';
 
 export const RECORD_WORDS = 3;
 export const EVENT = 1;
 export const RETRY = 2;
 export const COMMENT = 3;
-export const ID = 4;
+export const ID = 4; // a block that set the ID buffer ended: the last event ID is the buffer now
 export const ERROR = 5;
 export const TYPE = 6; // the type of the typed events that follow in the batch
+export const ID_BUFFER = 7; // the last-event-ID buffer's new value
+export const UNKNOWN_FIELD = 8; // the line of a field of another name
+export const INVALID_RETRY = 9; // the line of a retry field that was ignored
 // Flags on the kind word of an EVENT record.
 export const TYPE_SET = 0x100;
 export const ID_SET = 0x200;
 // On the kind word of a record with text: the text is in the batch's `wide` string (it has
 // characters other than ASCII), not in `text`.
 export const WIDE = 0x400;
+
+// sse_session_create's flags (wasm/binding.cpp SessionFlags).
+const SKIP_OVERSIZED = 1;
+const WIDE_UTF16 = 2;
+const REPORT_COMMENTS = 4;
+const REPORT_IGNORED = 8;
+const IGNORE_EMPTY_RETRY = 16;
+
+/** The largest limit the module takes (its memory is 32-bit anyway). */
+export const MAX_LIMIT = 2 ** 32 - 1;
 
 /** Whether the event record at `i` has a type: the text of the batch's latest TYPE record. */
 export function eventTypeSetAt({ records }, i) {
@@ -34,9 +47,79 @@ export function retryAt({ records }, i) {
   return records[i + 2] * 2 ** 32 + records[i + 1];
 }
 
-/** The text of an EVENT (its data), ID, COMMENT or TYPE record at `i`. */
+/** The text of an EVENT (its data), ID_BUFFER, COMMENT, TYPE, UNKNOWN_FIELD or INVALID_RETRY
+ *  record at `i`. */
 export function textAt({ records, text, wide }, i) {
   return (records[i] & WIDE ? wide : text).slice(records[i + 1], records[i + 1] + records[i + 2]);
+}
+
+const arrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const sharedArrayBufferByteLength =
+  typeof SharedArrayBuffer === 'function'
+    ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get
+    : null;
+
+// Brand checks, which hold across realms (an iframe's or a vm context's buffers) unlike
+// instanceof.
+function isBrand(getter, value) {
+  try {
+    getter.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The bytes of a BufferSource (an ArrayBuffer, a SharedArrayBuffer, or any ArrayBufferView:
+ * typed arrays of every element size, DataView, Node's Buffer) as a Uint8Array over the same
+ * memory, without a copy; null when `value` is none of them.
+ */
+export function bufferSourceBytes(value) {
+  if (value === null || typeof value !== 'object') return null;
+  // (A view of a detached buffer, and a detached buffer, have no bytes.)
+  if (ArrayBuffer.isView(value)) {
+    if (value instanceof Uint8Array) return value;
+    const { buffer } = value; // (a DataView's byteLength throws once its buffer is detached)
+    if (isBrand(arrayBufferByteLength, buffer) && arrayBufferByteLength.call(buffer) === 0) return new Uint8Array(0);
+    return new Uint8Array(buffer, value.byteOffset, value.byteLength);
+  }
+  if (isBrand(arrayBufferByteLength, value)) {
+    return arrayBufferByteLength.call(value) === 0 ? new Uint8Array(0) : new Uint8Array(value);
+  }
+  if (sharedArrayBufferByteLength && isBrand(sharedArrayBufferByteLength, value)) return new Uint8Array(value);
+  return null;
+}
+
+/** bufferSourceBytes(value), or a TypeError that names what `value` is. */
+export function requireBytes(value) {
+  const bytes = bufferSourceBytes(value);
+  if (bytes === null) {
+    throw new TypeError(
+      `feed() takes a string or a BufferSource (ArrayBuffer, TypedArray, DataView), got ${describeValue(value)}`,
+    );
+  }
+  return bytes;
+}
+
+/** How a value of the wrong type is named in error messages. */
+export function describeValue(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'undefined': return 'undefined';
+    case 'string': return 'a string';
+    case 'number': return `a number (${value})`;
+    case 'bigint': return `a bigint (${value}n)`;
+    case 'boolean': return `a boolean (${value})`;
+    case 'symbol': return 'a symbol';
+    case 'function': return 'a function';
+  }
+  let name;
+  try {
+    name = Object.getPrototypeOf(value)?.constructor?.name;
+  } catch {}
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? `an object (${name})` : 'an object';
 }
 
 // ignoreBOM: a U+FEFF at the start of the arena is data, not a byte order mark.
@@ -48,6 +131,7 @@ const EMPTY = { records: new Uint32Array(0), text: '', wide: '' };
 // batches of a slow network: small ones are copied and decoded with plain loops instead.
 const SMALL_RECORDS = 48;
 const SMALL_ASCII = 16;
+const SMALL_INPUT = 32;
 // Above this, an input buffer left by a huge chunk shrinks back (see #input).
 const INPUT_RETAINED_BYTES = 1 << 20;
 
@@ -87,57 +171,55 @@ export class Session {
   #inputCapacity = 0;
   #highSurrogate = ''; // a string chunk that ended inside a surrogate pair keeps its first half
 
-  /** `maxBufferedBytes`: 0 for the default (16 MiB); `skipOversized`: drop an event over the
-   *  limit and go on (an ERROR record each time) instead of stopping until reset(). */
-  constructor(maxBufferedBytes = 0, skipOversized = false) {
+  /**
+   * `limit`: bytes a line plus the pending event may buffer (at most MAX_LIMIT).
+   * `skipOversized`: drop an event over the limit and go on (an ERROR record each time) instead
+   * of stopping until reset(). `comments`, `ignoredFields`: produce COMMENT, UNKNOWN_FIELD and
+   * INVALID_RETRY records (else those lines are skipped unbuffered). `ignoreEmptyRetry`: an
+   * empty retry value is an INVALID_RETRY instead of the default reconnection time.
+   */
+  constructor({ limit, skipOversized = false, comments = false, ignoredFields = false, ignoreEmptyRetry = false }) {
     const exports = wasm();
     // In Node the non-ASCII arena comes as UTF-16, which Buffer#ucs2Slice turns into a string
     // at copy speed; elsewhere as UTF-8 for TextDecoder.
-    this.#handle = exports.sse_session_create(maxBufferedBytes >>> 0, skipOversized ? 1 : 0, hasNodeBuffer ? 1 : 0);
+    const flags =
+      (skipOversized ? SKIP_OVERSIZED : 0) |
+      (hasNodeBuffer ? WIDE_UTF16 : 0) |
+      (comments ? REPORT_COMMENTS : 0) |
+      (ignoredFields ? REPORT_IGNORED : 0) |
+      (ignoreEmptyRetry ? IGNORE_EMPTY_RETRY : 0);
+    this.#handle = exports.sse_session_create(limit >>> 0, flags);
     this.#layoutAt = (exports.sse_session_batch(this.#handle) >>> 0) / 4;
     registry?.register(this, this.#handle, this);
   }
 
-  /** Parses bytes or text; returns the batch of records it produced. */
+  /**
+   * Parses text (encoded as UTF-8) or the bytes of a BufferSource; returns the batch of records
+   * it produced. Anything else is a TypeError, before anything is parsed.
+   */
   feed(chunk) {
-    let size;
-    if (typeof chunk === 'string') {
-      let text = this.#highSurrogate + chunk;
-      const last = text.charCodeAt(text.length - 1);
-      this.#highSurrogate = last >= 0xd800 && last <= 0xdbff ? text[text.length - 1] : '';
-      if (this.#highSurrogate) text = text.slice(0, -1);
-      const at = this.#input(text.length * 3);
-      size = encoder.encodeInto(text, memoryBytes().subarray(at, at + text.length * 3)).written;
-    } else {
-      size = chunk.byteLength;
-      if (size === 0) return EMPTY;
-      const at = this.#input(size); // may grow the memory: take the view after it
-      const bytes = memoryBytes();
-      if (size <= 32) {
-        for (let i = 0; i < size; i++) bytes[at + i] = chunk[i];
-      } else {
-        bytes.set(chunk, at);
-      }
-    }
+    this.#checkLive();
+    const size = typeof chunk === 'string' ? this.#copyText(chunk) : this.#copyBytes(requireBytes(chunk));
+    if (size === 0) return EMPTY;
     return this.#batch(wasm().sse_session_feed(this.#handle, size));
   }
 
   /** Ends the stream (optionally parsing the unterminated line first); returns its records. */
   reset(consume = false) {
+    this.#checkLive();
     this.#highSurrogate = '';
     return this.#batch(wasm().sse_session_reset(this.#handle, consume ? 1 : 0));
   }
 
+  /** Sets the last event ID string and buffer. */
   setLastEventId(id) {
-    const bytes = encoder.encode(id);
-    const at = this.#input(bytes.length);
-    memoryBytes().set(bytes, at);
-    wasm().sse_session_set_last_event_id(this.#handle, bytes.length);
+    this.#checkLive();
+    const size = this.#copyBytes(encoder.encode(id));
+    wasm().sse_session_set_last_event_id(this.#handle, size);
   }
 
-  /** The last-event-ID buffer (moves at every `id` line). */
-  idBuffer() {
-    return textAt(this.#batch(wasm().sse_session_read_id_buffer(this.#handle)), 0);
+  get disposed() {
+    return this.#handle === 0;
   }
 
   dispose() {
@@ -145,6 +227,36 @@ export class Session {
     registry?.unregister(this);
     wasm().sse_session_destroy(this.#handle);
     this.#handle = 0;
+  }
+
+  #checkLive() {
+    if (this.#handle === 0) throw new Error('wasm-eventsource: this parser was disposed');
+  }
+
+  // The two ways bytes reach the input buffer. Each returns the number of bytes it wrote, which
+  // is what the module then parses: a count never comes from anywhere but the copy itself.
+  #copyBytes(bytes) {
+    const size = bytes.length;
+    if (size === 0) return 0;
+    const at = this.#input(size); // may grow the memory: take the view after it
+    const memory = memoryBytes();
+    if (size <= SMALL_INPUT) {
+      for (let i = 0; i < size; i++) memory[at + i] = bytes[i];
+    } else {
+      memory.set(bytes, at);
+    }
+    return size;
+  }
+
+  #copyText(chunk) {
+    let text = this.#highSurrogate + chunk;
+    const last = text.charCodeAt(text.length - 1);
+    this.#highSurrogate = last >= 0xd800 && last <= 0xdbff ? text[text.length - 1] : '';
+    if (this.#highSurrogate) text = text.slice(0, -1);
+    if (text.length === 0) return 0;
+    const capacity = text.length * 3; // the most UTF-8 bytes a UTF-16 unit can become
+    const at = this.#input(capacity);
+    return encoder.encodeInto(text, memoryBytes().subarray(at, at + capacity)).written;
   }
 
   // Where the next `size` input bytes go. The buffer grows to a power of two, so one call into

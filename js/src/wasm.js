@@ -1,8 +1,9 @@
-// Loads the parser's WebAssembly module, embedded in the bundle as base64. Instantiation is
-// synchronous (the module is ~19 KB, far below the browsers' limit for synchronous compiles), so
-// a parser or EventSource can be created before anything has loaded, in windows, workers, Node
-// and bundlers alike, and a CSP needs only 'wasm-unsafe-eval'.
-import wasmBase64 from '#wasm-binary';
+// Loads the parser's WebAssembly module, embedded in the bundle as a string (one character per
+// byte, see scripts/embed-wasm.mjs). Instantiation is synchronous (the module is ~22 KB, far
+// below the browsers' limit for synchronous compiles), so a parser or EventSource can be created
+// before anything has loaded, in windows, workers, Node and bundlers alike, and a CSP needs only
+// 'wasm-unsafe-eval'.
+import { wasmOffset, wasmText } from '#wasm-binary';
 
 let exports_ = null;
 let heap = null; // null until first use and after each growth of the memory
@@ -16,15 +17,14 @@ const NodeBuffer =
     ? globalThis.Buffer
     : null;
 
-function decodeBase64(text) {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+function decodeModule(text, offset) {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = (text.charCodeAt(i) - offset) & 0xff;
   return bytes;
 }
 
 function instantiate() {
-  const module = new WebAssembly.Module(decodeBase64(wasmBase64));
+  const module = new WebAssembly.Module(decodeModule(wasmText, wasmOffset));
   const instance = new WebAssembly.Instance(module, {
     // Growing the memory replaces its buffer: the views are rebuilt on their next use.
     env: { emscripten_notify_memory_growth: forgetViews },

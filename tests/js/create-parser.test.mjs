@@ -71,13 +71,19 @@ describe('createParser', () => {
     assert.equal(parser.lastEventId, '');
   });
 
-  test('onRetry: only for values made of ASCII digits; an empty value resets to 3000 as in Chromium', () => {
+  test('onRetry: only for values made of ASCII digits; the rest, an empty value included, is an invalid-retry (eventsource-parser contract)', () => {
     const { parser, calls } = recordingParser();
-    parser.feed('retry: 1500\nretry: abc\nretry: 12a\nretry: -5\nretry: 1.5\nretry: 0\n');
+    parser.feed('retry: 1500\nretry: abc\nretry: 12a\nretry: -5\nretry: 1.5\nretry: 0\nretry\nretry:\n');
     assert.deepEqual(calls.filter(([name]) => name === 'retry'), [['retry', 1500], ['retry', 0]]);
-    // Chromium (and tests/vectors/retry.json) reset the reconnection time on an empty value.
-    parser.feed('retry\nretry:\n');
-    assert.deepEqual(calls.filter(([name]) => name === 'retry').slice(2), [['retry', 3000], ['retry', 3000]]);
+    const errors = calls.filter(([name]) => name === 'error').map(([, e]) => [e.type, e.value, e.line]);
+    assert.deepEqual(errors, [
+      ['invalid-retry', 'abc', 'retry: abc'],
+      ['invalid-retry', '12a', 'retry: 12a'],
+      ['invalid-retry', '-5', 'retry: -5'],
+      ['invalid-retry', '1.5', 'retry: 1.5'],
+      ['invalid-retry', '', 'retry'],
+      ['invalid-retry', '', 'retry:'],
+    ]);
   });
 
   test('onComment: the text after the colon and one optional space', () => {

@@ -1,41 +1,62 @@
-// Compiled by `tsc --noEmit` in npm test: index.d.ts must accept what lib.dom's EventSource
-// accepts, plus the extensions, and reject what it should.
-import WasmEventSourceDefault, { EventSource, WasmEventSource, createParser, type EventSourceErrorEvent } from 'wasm-eventsource';
+// Compiled by tests/package/package.test.mjs against the packed package, under every
+// moduleResolution setting, with lib.dom and with @types/node instead. The types must accept
+// what the standard's EventSource accepts plus the extensions, reject what they should, and sit
+// beside the platform's own EventSource type without conflict.
+import WasmEventSourceDefault, {
+  EventSource,
+  EventSourceParserStream,
+  ParseError,
+  WasmEventSource,
+  createParser,
+  type EventSourceErrorEvent,
+  type EventSourceMessage,
+} from 'wasm-eventsource';
+import { EventSourceParserStream as StreamFromSubpath, ParseError as StreamParseError } from 'wasm-eventsource/stream';
 
+// Assignable to the platform's EventSource type (lib.dom's or Node's).
 const source: globalThis.EventSource = new EventSource('/events', { withCredentials: true });
 const extended = new WasmEventSource(new URL('https://example.com/events'), {
   headers: async () => ({ Authorization: 'Bearer x' }),
   method: 'POST',
   body: '{}',
-  fetch: globalThis.fetch,
+  fetch: (url, init) => globalThis.fetch(url, init),
   signal: new AbortController().signal,
   lastEventId: '42',
   heartbeatTimeout: 45_000,
   reconnect: { maxAttempts: 10, factor: 2, maxDelay: 30_000, jitter: 0.5 },
   maxEventBytes: 1 << 20,
+  maxBufferSize: 1 << 22,
+  oversizedEvents: 'reconnect',
 });
 const same: typeof WasmEventSource = WasmEventSourceDefault;
 const states: [0, 1, 2] = [EventSource.CONNECTING, extended.OPEN, WasmEventSource.CLOSED];
 
-source.onmessage = (event: MessageEvent) => event.data.length + event.lastEventId.length + event.origin.length;
-source.addEventListener('ping', (event) => event.data);
-extended.onerror = (event) => {
-  const diagnostics = event as EventSourceErrorEvent;
-  return [diagnostics.reason, diagnostics.status, diagnostics.contentType];
-};
+source.onmessage = (event: MessageEvent) => String(event.data).length + event.lastEventId.length + event.origin.length;
+extended.addEventListener('ping', (event) => event.data.length);
+extended.onmessage = (event) => event.data.length;
+extended.onerror = (event) => [event.reason, event.status, event.code, event.message, event.contentType];
+extended.addEventListener('error', (event: EventSourceErrorEvent) => event.reconnectDelay);
 extended.close();
 
 const parser = createParser({
-  onEvent: ({ event, data, id }) => [event?.length, data.length, id?.length],
+  onEvent: ({ event, data, id }: EventSourceMessage) => [event?.length, data.length, id?.length],
   onRetry: (retry: number) => retry,
   onComment: (comment: string) => comment,
-  onError: (error) => error.type === 'max-buffer-size-exceeded',
+  onError: (error) => error.type === 'max-buffer-size-exceeded' || error.field === 'x' || error.line === 'y',
   maxBufferSize: 1024,
 });
 parser.feed('data: x\n\n');
 parser.feed(new Uint8Array([10]));
+parser.feed(new ArrayBuffer(1));
+parser.feed(new DataView(new ArrayBuffer(1)));
 parser.reset({ consume: true });
 const id: string = parser.lastEventId;
+parser.dispose();
+
+const stream = new EventSourceParserStream({ onError: 'terminate', onRetry: (ms) => ms, onComment: (c) => c });
+const writer: WritableStream<string | Uint8Array> = stream.writable;
+const events: ReadableStream<EventSourceMessage> = new StreamFromSubpath().readable;
+const errorTypes: boolean = new ParseError('m', { type: 'unknown-field' }) instanceof StreamParseError;
 
 // @ts-expect-error: the URL is required
 new EventSource();
@@ -43,5 +64,7 @@ new EventSource();
 new WasmEventSource('/x', { heartbeatTimeout: 'soon' });
 // @ts-expect-error: readyState is read-only
 extended.readyState = 1;
+// @ts-expect-error: feed takes text or bytes
+parser.feed(42);
 
-export { same, states, id };
+export { same, states, id, writer, events, errorTypes };

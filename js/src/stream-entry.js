@@ -1,0 +1,3 @@
+// `wasm-eventsource/stream`, as `eventsource-parser/stream`: the stream and its ParseError.
+export { EventSourceParserStream } from './stream.js';
+export { ParseError } from './parser.js';

@@ -1,0 +1,61 @@
+// EventSourceParserStream: eventsource-parser/stream's TransformStream, from text or bytes to
+// event objects, on the WebAssembly parser. Bytes need no TextDecoderStream in front: the module
+// decodes them itself, which saves a pass.
+import { createParser } from './parser.js';
+
+function checkOnError(onError) {
+  if (onError !== undefined && onError !== 'terminate' && typeof onError !== 'function') {
+    throw new TypeError("EventSourceParserStream: `onError` must be 'terminate' or a function");
+  }
+}
+
+// (Where there is no TransformStream, only constructing the class fails, not loading it.)
+const TransformStreamBase =
+  typeof TransformStream === 'function'
+    ? TransformStream
+    : class {
+        constructor() {
+          throw new TypeError('EventSourceParserStream needs TransformStream, which this platform lacks');
+        }
+      };
+
+export class EventSourceParserStream extends TransformStreamBase {
+  constructor({ onError, onRetry, onComment, onId, maxBufferSize } = {}) {
+    checkOnError(onError);
+    let parser;
+    let errored = false;
+    super({
+      start(controller) {
+        parser = createParser(
+          {
+            onEvent(event) {
+              if (!errored) controller.enqueue(event);
+            },
+            onError(error) {
+              if (typeof onError === 'function') onError(error);
+              // Past the limit the parser is terminated and the stream cannot reset it: the
+              // stream fails with the ParseError whatever onError says.
+              if (!errored && (onError === 'terminate' || error.type === 'max-buffer-size-exceeded')) {
+                errored = true;
+                controller.error(error);
+              }
+            },
+            onRetry,
+            onComment,
+            onId,
+            maxBufferSize,
+          },
+          // Unknown fields and ignored retries only when someone hears them.
+          { reportIgnored: onError !== undefined },
+        );
+      },
+      transform(chunk) {
+        if (!errored) parser.feed(chunk);
+      },
+      // The stream ended: an unterminated event is dropped, as at the end of any stream.
+      flush() {
+        parser.dispose();
+      },
+    });
+  }
+}

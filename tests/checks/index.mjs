@@ -1,0 +1,14 @@
+// Every shared check, by group (see README.md).
+import { conformanceChecks } from './conformance.mjs';
+import { customFetchChecks } from './custom-fetch.mjs';
+import { feedInputChecks } from './feed-input.mjs';
+import { parserContractChecks } from './parser-contract.mjs';
+import { parserStreamChecks } from './parser-stream.mjs';
+
+export const checkGroups = {
+  'feed() input': feedInputChecks,
+  'EventSource with a custom fetch': customFetchChecks,
+  'createParser: eventsource-parser 4': parserContractChecks,
+  'EventSourceParserStream: eventsource-parser/stream': parserStreamChecks,
+  conformance: conformanceChecks,
+};

@@ -1,0 +1,125 @@
+// EventSourceParserStream against eventsource-parser/stream's documented behaviour: text (or, ours,
+// bytes) in, { id, event, data } out; onError 'terminate' or a callback; max-buffer-size-exceeded
+// always errors the stream; onRetry, onComment and onId; async iteration.
+import { deepEqual, equal, ok } from './assert.mjs';
+
+const encoder = new TextEncoder();
+
+function readableOf(chunks) {
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+}
+
+async function collect(stream) {
+  const events = [];
+  const reader = stream.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return events;
+    events.push(value);
+  }
+}
+
+const INPUT = 'retry: 100\n: note\nid: 1\nevent: greet\ndata: hello\ndata: world\n\ndata: plain\n\nbogus\ndata: last\n\n';
+const EXPECTED = [
+  { id: '1', event: 'greet', data: 'hello\nworld' },
+  { id: undefined, event: undefined, data: 'plain' },
+  { id: undefined, event: undefined, data: 'last' },
+];
+
+export const parserStreamChecks = [
+  {
+    name: 'eventsource-parser contract: EventSourceParserStream turns text into { id, event, data }, whatever the chunking',
+    async run({ EventSourceParserStream }) {
+      for (const chunks of [[INPUT], [...INPUT], [INPUT.slice(0, 37), INPUT.slice(37)]]) {
+        deepEqual(await collect(readableOf(chunks).pipeThrough(new EventSourceParserStream())), EXPECTED, `${chunks.length} chunks`);
+      }
+    },
+  },
+  {
+    name: 'EventSourceParserStream takes bytes too, with no TextDecoderStream in front, split anywhere',
+    async run({ EventSourceParserStream }) {
+      const bytes = encoder.encode(INPUT.replace('plain', 'plaïn ✓ 😀'));
+      const expected = EXPECTED.map((e) => (e.data === 'plain' ? { ...e, data: 'plaïn ✓ 😀' } : e));
+      const pieces = Array.from(bytes, (_, i) => bytes.subarray(i, i + 1));
+      for (const chunks of [[bytes], pieces]) {
+        deepEqual(await collect(readableOf(chunks).pipeThrough(new EventSourceParserStream())), expected, `${chunks.length} chunks`);
+      }
+    },
+  },
+  {
+    name: 'eventsource-parser contract: onRetry, onComment and onId hear the stream',
+    async run({ EventSourceParserStream }) {
+      const heard = [];
+      const stream = new EventSourceParserStream({
+        onRetry: (r) => heard.push(`retry ${r}`),
+        onComment: (c) => heard.push(`comment ${c}`),
+        onId: (id) => heard.push(`id ${id}`),
+      });
+      deepEqual(await collect(readableOf([INPUT]).pipeThrough(stream)), EXPECTED);
+      deepEqual(heard, ['retry 100', 'comment note', 'id 1']);
+    },
+  },
+  {
+    name: "eventsource-parser contract: by default parse errors are ignored; onError 'terminate' errors the stream with the ParseError",
+    async run({ EventSourceParserStream, ParseError }) {
+      deepEqual((await collect(readableOf([INPUT]).pipeThrough(new EventSourceParserStream()))).length, 3);
+      let failure;
+      const events = [];
+      try {
+        for await (const event of readableOf([INPUT]).pipeThrough(new EventSourceParserStream({ onError: 'terminate' }))) events.push(event);
+      } catch (error) {
+        failure = error;
+      }
+      ok(failure instanceof ParseError, `a ParseError: ${failure}`);
+      equal(failure.type, 'unknown-field');
+      equal(failure.field, 'bogus');
+      ok(events.length <= 2, 'nothing after the error'); // (an errored stream drops what was unread)
+    },
+  },
+  {
+    name: 'eventsource-parser contract: an onError callback hears every error and the stream goes on',
+    async run({ EventSourceParserStream }) {
+      const errors = [];
+      const stream = new EventSourceParserStream({ onError: (error) => errors.push(error.type) });
+      deepEqual(await collect(readableOf(['retry: x\n', INPUT]).pipeThrough(stream)), EXPECTED);
+      deepEqual(errors, ['invalid-retry', 'unknown-field']);
+    },
+  },
+  {
+    name: 'eventsource-parser contract: past maxBufferSize the stream always errors with max-buffer-size-exceeded',
+    async run({ EventSourceParserStream }) {
+      for (const onError of [undefined, () => {}]) {
+        let failure;
+        const heard = [];
+        try {
+          await collect(
+            readableOf(['data: ok\n\n', `data: ${'x'.repeat(100)}\n\n`, 'data: never\n\n']).pipeThrough(
+              new EventSourceParserStream({ maxBufferSize: 32, onError: onError && ((e) => heard.push(e.type)) }),
+            ),
+          );
+        } catch (error) {
+          failure = error;
+        }
+        equal(failure?.type, 'max-buffer-size-exceeded', `onError ${typeof onError}`);
+        if (onError) deepEqual(heard, ['max-buffer-size-exceeded']);
+      }
+    },
+  },
+  {
+    name: 'EventSourceParserStream checks onError: a value that is neither a function nor "terminate" is a TypeError',
+    run({ EventSourceParserStream }) {
+      let error;
+      try {
+        new EventSourceParserStream({ onError: 'ignore-please' });
+      } catch (e) {
+        error = e;
+      }
+      equal(error?.name, 'TypeError');
+    },
+  },
+];

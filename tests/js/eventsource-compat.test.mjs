@@ -1,0 +1,141 @@
+// What users of the npm `eventsource` package (v5) rely on, where it agrees with the standard:
+// `code` and `message` on error events, the fetch-override mark, its maxBufferSize (the
+// connection fails past it), and timers that do not keep a Node process alive. Its one
+// departure from the standard (reconnecting to the original URL after a redirect) is not
+// followed: see tests/js/event-source.test.mjs, "redirects".
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { CLOSED, CONNECTING, EventSource, fixture, nextEvent, record, sleep, sseHeaders, uniquePath, waitFor } from './helpers.mjs';
+
+const t = fixture({ before, after, afterEach });
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+describe('eventsource contract: error events', () => {
+  test('an HTTP error: code is the status, message says what happened', async () => {
+    const path = uniquePath();
+    t.server.route(path, (req, res) => {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('missing');
+    });
+    const error = await nextEvent(t.open(t.server.url + path), 'error');
+    assert.equal(error.code, 404);
+    assert.equal(error.status, 404);
+    assert.equal(error.message, 'Non-200 status code (404)');
+    assert.equal(error.reason, 'http-status');
+  });
+
+  test('a wrong Content-Type: code is the status (200), message names the type', async () => {
+    const path = uniquePath();
+    t.server.route(path, (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('data: x\n\n');
+    });
+    const error = await nextEvent(t.open(t.server.url + path), 'error');
+    assert.equal(error.code, 200);
+    assert.match(error.message, /Invalid content type "text\/plain", expected "text\/event-stream"/);
+  });
+
+  test('a network error and the end of a stream: a message, and no code', async () => {
+    const path = uniquePath();
+    t.stream(path, 'retry: 60000\ndata: one\n\n');
+    const source = t.open(t.server.url + path);
+    const ended = await nextEvent(source, 'error');
+    assert.equal(ended.reason, 'end-of-stream');
+    assert.equal(ended.code, undefined);
+    assert.equal(ended.message, 'The server ended the stream');
+    source.close();
+    const refused = await nextEvent(t.open('http://127.0.0.1:9/nothing-listens'), 'error');
+    assert.equal(refused.reason, 'network');
+    assert.equal(refused.code, undefined);
+    assert.match(refused.message, /^Network error: fetch failed/);
+  });
+
+  test('code and message are read-only and enumerable, like the other diagnostics', async () => {
+    const path = uniquePath();
+    t.server.route(path, (req, res) => {
+      res.writeHead(500);
+      res.end();
+    });
+    const error = await nextEvent(t.open(t.server.url + path), 'error');
+    assert.ok(Object.keys(error).includes('code') && Object.keys(error).includes('message'));
+    assert.throws(() => {
+      'use strict';
+      error.code = 1;
+    }, TypeError);
+  });
+});
+
+test('eventsource contract: the class carries Symbol.for("eventsource.supports-fetch-override")', () => {
+  assert.equal(EventSource[Symbol.for('eventsource.supports-fetch-override')], true);
+  const descriptor = Object.getOwnPropertyDescriptor(EventSource, Symbol.for('eventsource.supports-fetch-override'));
+  assert.deepEqual([descriptor.writable, descriptor.enumerable, descriptor.configurable], [false, false, false]);
+});
+
+describe('eventsource contract: maxBufferSize', () => {
+  test('past it the connection fails: error "buffer-limit", CLOSED, no reconnection', async () => {
+    const path = uniquePath();
+    t.stream(path, `retry: 20\ndata: small\n\ndata: ${'x'.repeat(5000)}\n\ndata: after\n\n`);
+    const source = t.open(t.server.url + path, { maxBufferSize: 1000 });
+    const log = record(source);
+    await waitFor(() => log.ofType('error').length === 1);
+    await sleep(100); // a reconnection would come after 20 ms
+    assert.deepEqual(log.types(), ['open', 'message', 'error']);
+    const [error] = log.ofType('error');
+    assert.equal(error.readyState, CLOSED);
+    assert.equal(error.reason, 'buffer-limit');
+    assert.equal(error.event.limit, 1000);
+    assert.equal(t.server.requestsTo(path).length, 1);
+  });
+
+  test('with a lower maxEventBytes, the oversized event is skipped instead and the source stays open', async () => {
+    const path = uniquePath();
+    t.stream(path, `data: small\n\ndata: ${'x'.repeat(5000)}\n\ndata: after\n\n`, { end: false });
+    const source = t.open(t.server.url + path, { maxBufferSize: 10000, maxEventBytes: 1000 });
+    const log = record(source);
+    await waitFor(() => log.data().includes('after'));
+    assert.deepEqual(log.types(), ['open', 'message', 'error', 'message']);
+    assert.equal(log.ofType('error')[0].readyState, 1);
+  });
+
+  test('bad values are a TypeError or RangeError at construction', () => {
+    assert.throws(() => new EventSource('http://127.0.0.1:9/', { maxBufferSize: 'big' }), TypeError);
+    assert.throws(() => new EventSource('http://127.0.0.1:9/', { maxBufferSize: -1 }), RangeError);
+  });
+});
+
+describe('eventsource contract: timers do not keep Node alive', () => {
+  const run = (args) => promisify(execFile)(process.execPath, [join(fixtures, 'unref-client.mjs'), ...args], { timeout: 20_000 });
+
+  test('a CLI whose stream ended exits during the reconnection wait', async () => {
+    const path = uniquePath();
+    t.stream(path, 'data: hello\n\n'); // then ends: the default reconnection time is 3 s
+    const started = Date.now();
+    const { stdout } = await run([t.server.url + path]);
+    const elapsed = Date.now() - started;
+    assert.deepEqual(JSON.parse(stdout).seen, ['message hello', `error end-of-stream state ${CONNECTING}`]);
+    assert.ok(elapsed < 2500, `exited after ${elapsed} ms, before the 3 s reconnection`);
+    assert.equal(t.server.requestsTo(path).length, 1);
+  });
+
+  test('a CLI waiting on a request, with a heartbeat timeout, exits at once', async () => {
+    const started = Date.now();
+    const { stdout } = await run([]);
+    assert.deepEqual(JSON.parse(stdout).seen, []);
+    assert.ok(Date.now() - started < 10_000, 'long before the 60 s heartbeat');
+  });
+});
+
+test('standard: Content-Type parameters and case do not matter (text/event-stream; charset=utf-8)', async () => {
+  const path = uniquePath();
+  t.server.route(path, (req, res) => {
+    res.writeHead(200, { ...sseHeaders(), 'content-type': 'Text/Event-Stream; charset=utf-8' });
+    res.write('data: ok\n\n');
+  });
+  const message = await nextEvent(t.open(t.server.url + path), 'message');
+  assert.equal(message.data, 'ok');
+});

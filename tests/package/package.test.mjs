@@ -1,0 +1,159 @@
+// The package as users install it: `npm pack`'s tarball, extracted into an empty project, is
+// checked by publint --strict and by attw (every entry point under node10, node16 from CJS and
+// from ESM, and bundler), its types are compiled under every moduleResolution with lib.dom and
+// with @types/node instead, it runs from Node as ESM and CommonJS, and a bundle of the parser
+// alone or of the stream alone carries no EventSource code.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const here = join(repoRoot, 'tests', 'package');
+const work = join(repoRoot, 'build', 'package');
+const project = join(work, 'project');
+const bin = (name) => join(repoRoot, 'node_modules', '.bin', name);
+let tarball;
+
+function run(command, args, options = {}) {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  } catch (error) {
+    throw new Error(`${command} ${args.join(' ')} failed (${error.status}):\n${error.stdout}${error.stderr}`);
+  }
+}
+
+before(() => {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(join(project, 'node_modules', 'wasm-eventsource'), { recursive: true });
+  const [{ filename }] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: repoRoot }));
+  tarball = join(work, filename);
+  run('tar', ['-xzf', tarball, '-C', join(project, 'node_modules', 'wasm-eventsource'), '--strip-components=1']);
+  // The project's only other dependencies: Node's types (for the configurations without lib.dom).
+  mkdirSync(join(project, 'node_modules', '@types'), { recursive: true });
+  symlinkSync(join(repoRoot, 'node_modules', '@types', 'node'), join(project, 'node_modules', '@types', 'node'));
+  symlinkSync(join(repoRoot, 'node_modules', 'undici-types'), join(project, 'node_modules', 'undici-types'));
+  writeFileSync(join(project, 'package.json'), '{ "name": "consumer", "private": true }\n');
+});
+
+describe('the packed tarball', () => {
+  test('publint --strict finds nothing', () => {
+    const out = run(bin('publint'), ['run', tarball, '--strict']);
+    assert.match(out, /All good!/, out);
+  });
+
+  test('attw: every entry point resolves to the right types under node10, node16 (CJS and ESM) and bundler', () => {
+    const out = run(bin('attw'), [tarball, '--no-definitely-typed', '--format', 'ascii']);
+    assert.match(out, /No problems found/, out);
+  });
+
+  test('holds the LICENSE, the bundles and the types, and no sources or tests', () => {
+    const files = run('tar', ['-tzf', tarball]).trim().split('\n').map((f) => f.replace(/^package\//, ''));
+    for (const expected of ['LICENSE', 'package.json', 'README.md', 'dist/index.mjs', 'dist/index.cjs', 'dist/index.d.mts',
+      'dist/index.d.cts', 'dist/stream.mjs', 'dist/stream.cjs', 'dist/stream.d.mts', 'dist/stream.d.cts', 'dist/drop-in.d.ts',
+      'dist/wasm-eventsource.js', 'dist/wasm-eventsource.min.js']) {
+      assert.ok(files.includes(expected), `${expected} is in the tarball: ${files}`);
+    }
+    assert.ok(!files.some((f) => /^(js|native|tests|wasm)\//.test(f)), `no sources or tests: ${files}`);
+    assert.equal(JSON.parse(readFileSync(join(project, 'node_modules', 'wasm-eventsource', 'package.json'))).license, 'MIT');
+  });
+});
+
+// [moduleResolution, module, the usage files it compiles]
+const RESOLUTIONS = [
+  ['bundler', 'esnext', ['usage.ts', 'usage-drop-in.ts']],
+  ['node16', 'node16', ['usage.mts', 'usage-drop-in.mts', 'usage.cts']],
+  ['nodenext', 'nodenext', ['usage.mts', 'usage-drop-in.mts', 'usage.cts']],
+  ['node10', 'commonjs', ['usage.ts', 'usage-drop-in.ts', 'usage.cts']],
+];
+const LIBS = [
+  ['with lib.dom', { lib: ['es2022', 'dom'], types: [] }],
+  ['without lib.dom, with @types/node', { lib: ['es2022'], types: ['node'] }],
+];
+
+describe('the types compile in a consumer project', () => {
+  before(() => {
+    const src = join(project, 'src');
+    mkdirSync(src, { recursive: true });
+    // One source, as .ts (bundler, node10) and .mts (ESM under node16/nodenext).
+    for (const [from, to] of [['usage.ts', 'usage.ts'], ['usage.ts', 'usage.mts'], ['usage-drop-in.ts', 'usage-drop-in.ts'],
+      ['usage-drop-in.ts', 'usage-drop-in.mts'], ['usage.cts', 'usage.cts']]) {
+      copyFileSync(join(here, from), join(src, to));
+    }
+  });
+  for (const [moduleResolution, module, files] of RESOLUTIONS) {
+    for (const [libName, libOptions] of LIBS) {
+      test(`moduleResolution ${moduleResolution}, ${libName}`, () => {
+        const config = join(project, `tsconfig.${moduleResolution}.${libOptions.types.length ? 'node' : 'dom'}.json`);
+        const compilerOptions = { strict: true, noEmit: true, target: 'es2022', module, moduleResolution, skipLibCheck: false, ...libOptions };
+        if (moduleResolution === 'node10') compilerOptions.esModuleInterop = true;
+        writeFileSync(config, JSON.stringify({ compilerOptions, files: files.map((f) => `src/${f}`) }, null, 2));
+        run(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], { cwd: project });
+      });
+    }
+  }
+});
+
+describe('the package runs from the tarball', () => {
+  test('as ESM and as CommonJS, from both entry points', () => {
+    const esm = run(process.execPath, ['--input-type=module', '-e', `
+      import { createParser, EventSource, EventSourceParserStream } from 'wasm-eventsource';
+      import { EventSourceParserStream as S } from 'wasm-eventsource/stream';
+      const seen = [];
+      createParser({ onEvent: (e) => seen.push(e.data) }).feed('data: esm\\n\\n');
+      console.log(seen.join(), typeof EventSource, S === EventSourceParserStream);`], { cwd: project });
+    assert.equal(esm.trim(), 'esm function true');
+    const cjs = run(process.execPath, ['-e', `
+      const { createParser, EventSource } = require('wasm-eventsource');
+      const { EventSourceParserStream } = require('wasm-eventsource/stream');
+      const seen = [];
+      createParser({ onEvent: (e) => seen.push(e.data) }).feed('data: cjs\\n\\n');
+      console.log(seen.join(), typeof EventSource, typeof EventSourceParserStream);`], { cwd: project });
+    assert.equal(cjs.trim(), 'cjs function function');
+  });
+});
+
+describe('tree shaking: a bundle of one part carries no other', () => {
+  // Strings that only the EventSource's module holds.
+  const EVENT_SOURCE_MARKERS = ["Failed to construct 'EventSource'", 'eventsource.supports-fetch-override'];
+  async function bundle(source) {
+    const result = await esbuild.build({
+      stdin: { contents: source, resolveDir: project, loader: 'js' },
+      absWorkingDir: project,
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+    });
+    const text = result.outputFiles[0].text;
+    return { text, bytes: Buffer.byteLength(text), gzip: gzipSync(text, { level: 9 }).length };
+  }
+  const report = (t, what, { bytes, gzip }) => t.diagnostic(`${what}: ${bytes} bytes, ${gzip} gzip`);
+
+  test('createParser alone', async (t) => {
+    const out = await bundle("import { createParser } from 'wasm-eventsource'; createParser({ onEvent: console.log }).feed('data: x\\n\\n');");
+    report(t, 'createParser only', out);
+    for (const marker of EVENT_SOURCE_MARKERS) assert.ok(!out.text.includes(marker), `no ${marker}`);
+    assert.ok(!out.text.includes('TransformStream'), 'no EventSourceParserStream either');
+  });
+
+  test('EventSourceParserStream alone, from the main entry and from /stream', async (t) => {
+    for (const from of ['wasm-eventsource', 'wasm-eventsource/stream']) {
+      const out = await bundle(`import { EventSourceParserStream } from '${from}'; console.log(new EventSourceParserStream());`);
+      report(t, `EventSourceParserStream only, from ${from}`, out);
+      for (const marker of EVENT_SOURCE_MARKERS) assert.ok(!out.text.includes(marker), `no ${marker}`);
+    }
+  });
+
+  test('the EventSource, for comparison, holds the markers', async (t) => {
+    const out = await bundle("import { EventSource } from 'wasm-eventsource'; console.log(new EventSource('/x'));");
+    report(t, 'EventSource', out);
+    for (const marker of EVENT_SOURCE_MARKERS) assert.ok(out.text.includes(marker), `${marker} is in the bundle`);
+  });
+});

@@ -1,0 +1,12 @@
+// The CommonJS view of the package (require), compiled under node16 and nodenext.
+import pkg = require('wasm-eventsource');
+import streamPkg = require('wasm-eventsource/stream');
+
+const source: globalThis.EventSource = new pkg.EventSource('/events');
+const parser = pkg.createParser({ onEvent: (event) => event.data });
+parser.feed(new Uint8Array(0));
+const stream = new streamPkg.EventSourceParserStream();
+const Default: typeof pkg.WasmEventSource = pkg.default;
+source.close();
+
+export { parser, stream, Default };
