@@ -492,9 +492,11 @@ export class WasmEventSource extends EventTarget {
   // fetch() rejects a CORS refusal and an unreachable server alike; Chromium fails the
   // connection on the first and reconnects after the second. A no-cors HEAD request tells them
   // apart: it follows redirects like the request did, and an opaque answer means the final
-  // server is up and cross-origin, so CORS is what refused.
+  // server is up and cross-origin, so CORS is what refused. (Only with the platform's fetch: a
+  // custom one's failures are its own, and it is not sent requests the page did not ask for.)
   async #refusedByCors() {
     if (!globalThis.location?.origin) return false; // Node: no CORS
+    if (this.#options.fetch !== undefined) return false;
     if (new URL(this.#requestUrl).protocol === 'data:') return false;
     try {
       const probe = await this.#fetch(this.#requestUrl, {
