@@ -6,7 +6,7 @@
 //   dist/*.d.mts, dist/*.d.cts, dist/drop-in.d.ts     types (from types/), per module format
 //   dist/wasm-eventsource(.min).js                    the drop-in classic script
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -87,9 +87,12 @@ writeFileSync(
 );
 
 const sizes = { 'sse-parser.wasm': wasm };
-for (const file of ['dist/wasm-eventsource.min.js', 'dist/wasm-eventsource.js', 'dist/index.mjs', 'dist/index.cjs']) {
+for (const file of ['dist/wasm-eventsource.min.js', 'dist/wasm-eventsource.js', 'dist/index.cjs']) {
   sizes[file] = readFileSync(join(root, file));
 }
+// The ESM build is several files: all of them together.
+const esmFiles = ['index.mjs', ...readdirSync(join(dist, 'chunks')).map((name) => `chunks/${name}`)];
+sizes['dist/index.mjs with dist/chunks/'] = Buffer.concat(esmFiles.map((name) => readFileSync(join(dist, name))));
 const report = Object.entries(sizes).map(([name, bytes]) => ({
   file: name,
   bytes: bytes.length,

@@ -98,7 +98,7 @@ const parsers = {
   // Bytes in, records out: each chunk copied in and parsed, no text read back.
   'WASM core alone (no strings)': (chunks) => {
     const exports = core.wasm();
-    const session = exports.sse_session_create(0, 0, 1);
+    const session = exports.sse_session_create(16 << 20, 2); // the default limit; flags: UTF-16 text (Node)
     const input = exports.sse_session_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0));
     let records = 0;
     for (const chunk of chunks) {

@@ -3,12 +3,6 @@
 // decodes them itself, which saves a pass.
 import { createParser } from './parser.js';
 
-function checkOnError(onError) {
-  if (onError !== undefined && onError !== 'terminate' && typeof onError !== 'function') {
-    throw new TypeError("EventSourceParserStream: `onError` must be 'terminate' or a function");
-  }
-}
-
 // (Where there is no TransformStream, only constructing the class fails, not loading it.)
 const TransformStreamBase =
   typeof TransformStream === 'function'
@@ -20,8 +14,8 @@ const TransformStreamBase =
       };
 
 export class EventSourceParserStream extends TransformStreamBase {
+  // onError: 'terminate', a function, or (as in eventsource-parser) anything else to ignore errors.
   constructor({ onError, onRetry, onComment, onId, maxBufferSize } = {}) {
-    checkOnError(onError);
     let parser;
     let errored = false;
     super({
@@ -46,7 +40,7 @@ export class EventSourceParserStream extends TransformStreamBase {
             maxBufferSize,
           },
           // Unknown fields and ignored retries only when someone hears them.
-          { reportIgnored: onError !== undefined },
+          { reportIgnored: onError === 'terminate' || typeof onError === 'function' },
         );
       },
       transform(chunk) {
