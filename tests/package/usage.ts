@@ -37,6 +37,10 @@ extended.onmessage = (event) => event.data.length;
 extended.onerror = (event) => [event.reason, event.status, event.code, event.message, event.contentType];
 extended.addEventListener('error', (event: EventSourceErrorEvent) => event.reconnectDelay);
 extended.close();
+extended.reset();
+const resumeFrom: [string, number] = [extended.lastEventId, extended.reconnectionTime];
+const piped = EventSource.fromReadableStream(new ReadableStream<Uint8Array>());
+piped[Symbol.dispose]();
 
 const parser = createParser({
   onEvent: ({ event, data, id }: EventSourceMessage) => [event?.length, data.length, id?.length],
@@ -52,6 +56,7 @@ parser.feed(new DataView(new ArrayBuffer(1)));
 parser.reset({ consume: true });
 const id: string = parser.lastEventId;
 parser.dispose();
+parser[Symbol.dispose]();
 
 const stream = new EventSourceParserStream({ onError: 'terminate', onRetry: (ms) => ms, onComment: (c) => c });
 const writer: WritableStream<string | Uint8Array> = stream.writable;
@@ -67,4 +72,4 @@ extended.readyState = 1;
 // @ts-expect-error: feed takes text or bytes
 parser.feed(42);
 
-export { same, states, id, writer, events, errorTypes };
+export { same, states, id, writer, events, errorTypes, resumeFrom };
