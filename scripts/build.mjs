@@ -5,6 +5,7 @@
 //   dist/index.cjs, dist/stream.cjs                   CommonJS
 //   dist/*.d.mts, dist/*.d.cts, dist/drop-in.d.ts     types (from types/), per module format
 //   dist/wasm-eventsource(.min).js                    the drop-in classic script
+//   dist/embind.mjs, dist/embind.cjs                  the Embind binding (wasm-eventsource/embind)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -67,6 +68,26 @@ await Promise.all([
 ]);
 // (The parser and EventSource entries only made their chunks: nothing imports the entries.)
 for (const name of ['parser', 'event-source']) rmSync(join(dist, 'chunks', `${name}.mjs`));
+// wasm-eventsource/embind: the Embind binding (its own module, with its WebAssembly inside) and
+// the JS that guards it, as ESM and CommonJS; nothing of it is in the other bundles.
+const embindModule = {
+  name: 'embind-module',
+  setup(build) {
+    build.onResolve({ filter: /^#embind-module$/ }, () => ({ path: join(wasmBuild, 'sse-embind.js') }));
+  },
+};
+const embindWasm = embedWasm(readFileSync(join(wasmBuild, 'sse-embind.wasm')), '#embind-binary');
+await Promise.all(
+  ['esm', 'cjs'].map((format) =>
+    esbuild.build({
+      ...common,
+      plugins: [embindModule, embindWasm],
+      entryPoints: ['js/src/embind.js'],
+      outfile: `dist/embind.${format === 'esm' ? 'mjs' : 'cjs'}`,
+      format,
+    }),
+  ),
+);
 // The CommonJS stream entry shares index.cjs (one module instance, one WebAssembly memory).
 writeFileSync(
   join(dist, 'stream.cjs'),
@@ -75,7 +96,7 @@ writeFileSync(
 
 // Types: one source per entry in types/, written once per module format so that TypeScript
 // under node16/nodenext reads ESM types for `import` and CommonJS types for `require`.
-for (const name of ['index', 'stream']) {
+for (const name of ['index', 'stream', 'embind']) {
   const source = readFileSync(join(root, 'types', `${name}.d.ts`), 'utf8');
   writeFileSync(join(dist, `${name}.d.mts`), source.replaceAll("'./index.js'", "'./index.mjs'"));
   writeFileSync(join(dist, `${name}.d.cts`), source.replaceAll("'./index.js'", "'./index.cjs'"));
@@ -87,7 +108,7 @@ writeFileSync(
 );
 
 const sizes = { 'sse-parser.wasm': wasm };
-for (const file of ['dist/wasm-eventsource.min.js', 'dist/wasm-eventsource.js', 'dist/index.cjs']) {
+for (const file of ['dist/wasm-eventsource.min.js', 'dist/wasm-eventsource.js', 'dist/index.cjs', 'dist/embind.mjs']) {
   sizes[file] = readFileSync(join(root, file));
 }
 // The ESM build is several files: all of them together.

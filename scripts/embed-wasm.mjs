@@ -1,5 +1,6 @@
 // The esbuild plugin that resolves `#wasm-binary` (imported by js/src/wasm.js) to the parser's
-// WebAssembly module as a string literal, so every bundle carries it inside.
+// WebAssembly module as a string literal, so every bundle carries it inside (and `#embind-binary`,
+// js/src/embind.js's, to the Embind binding's).
 //
 // The encoding is one ASCII character per byte: the byte plus an offset (mod 256) as itself
 // where that is a printable character, else as a \xHH escape. The offset is the one whose output
@@ -29,12 +30,13 @@ export function encodeWasm(bytes) {
   return best;
 }
 
-export function embedWasm(wasmBytes) {
+/** Resolves `specifier` (#wasm-binary, the parser's module; #embind-binary, Embind's) to it. */
+export function embedWasm(wasmBytes, specifier = '#wasm-binary') {
   const { text, offset } = encodeWasm(wasmBytes);
   return {
-    name: 'embed-wasm',
+    name: `embed-wasm ${specifier}`,
     setup(build) {
-      build.onResolve({ filter: /^#wasm-binary$/ }, () => ({ path: 'wasm-binary', namespace: 'embed-wasm' }));
+      build.onResolve({ filter: new RegExp(`^${specifier}$`) }, () => ({ path: specifier, namespace: 'embed-wasm' }));
       build.onLoad({ filter: /.*/, namespace: 'embed-wasm' }, () => ({
         contents: `export const wasmText = '${text}';\nexport const wasmOffset = ${offset};\n`,
         loader: 'js',

@@ -5,6 +5,8 @@
 // 'wasm-unsafe-eval'.
 import { wasmOffset, wasmText } from '#wasm-binary';
 
+import { decodeModule } from './decode-module.js';
+
 let exports_ = null;
 let heap = null; // null until first use and after each growth of the memory
 let heapWords = null;
@@ -16,12 +18,6 @@ const NodeBuffer =
   typeof bufferPrototype?.latin1Slice === 'function' && typeof bufferPrototype?.ucs2Slice === 'function'
     ? globalThis.Buffer
     : null;
-
-function decodeModule(text, offset) {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = (text.charCodeAt(i) - offset) & 0xff;
-  return bytes;
-}
 
 function instantiate() {
   const module = new WebAssembly.Module(decodeModule(wasmText, wasmOffset));
