@@ -25,6 +25,7 @@ const OPEN = 1;
 const CLOSED = 2;
 const DEFAULT_RECONNECTION_TIME = 3000; // Chromium's
 const DEFAULT_MAX_DELAY = 30000;
+const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout's largest delay
 const FETCHED_SCHEMES = new Set(['http:', 'https:', 'data:']);
 const SPECIAL_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:']);
 // The URL Standard's forbidden domain code points. A valid URL of a special scheme never has one
@@ -676,7 +677,7 @@ export class WasmEventSource extends EventTarget {
       this.#fail({ ...details, reason: 'reconnect-limit', cause: details.reason, attempts: policy.maxAttempts });
       return;
     }
-    const reconnectDelay = Math.max(minimumDelay, this.#reconnectDelay(policy));
+    const reconnectDelay = Math.min(Math.max(minimumDelay, this.#reconnectDelay(policy)), MAX_TIMEOUT);
     this.#readyState = CONNECTING;
     this.dispatchEvent(errorEvent({ ...details, reconnectDelay }));
     if (this.#readyState !== CONNECTING) return; // closed by an error handler
@@ -731,13 +732,15 @@ export class WasmEventSource extends EventTarget {
 
   // The standard waits the reconnection time; a policy backs off from it exponentially with
   // jitter, but never below it.
+  // (At most 2^31 - 1 ms, 24.8 days: a server's `retry: 99999999999` must not overflow setTimeout,
+  // which then fires at once, into a reconnection storm.)
   #reconnectDelay(policy) {
-    if (!policy) return this.#reconnectionTime;
+    if (!policy) return Math.min(this.#reconnectionTime, MAX_TIMEOUT);
     const factor = policy.factor ?? 2;
     const maxDelay = policy.maxDelay ?? DEFAULT_MAX_DELAY;
     const jitter = Math.min(Math.max(policy.jitter ?? 0.5, 0), 1);
     const backoff = Math.min(maxDelay, this.#reconnectionTime * factor ** (this.#failures - 1));
-    return Math.max(this.#reconnectionTime, backoff * (1 - jitter * Math.random()));
+    return Math.min(Math.max(this.#reconnectionTime, backoff * (1 - jitter * Math.random())), MAX_TIMEOUT);
   }
 
   // §9.2.3 "fail the connection": CLOSED, error, and no reconnection.

@@ -1,6 +1,7 @@
 // EventSourceParserStream: eventsource-parser/stream's TransformStream, from text or bytes to
 // event objects, on the WebAssembly parser. Bytes need no TextDecoderStream in front: the module
 // decodes them itself, which saves a pass.
+import { describeValue } from './bytes.js';
 import { createParser } from './parser.js';
 
 // (Where there is no TransformStream, only constructing the class fails, not loading it.)
@@ -15,7 +16,11 @@ const TransformStreamBase =
 
 export class EventSourceParserStream extends TransformStreamBase {
   // onError: 'terminate', a function, or (as in eventsource-parser) anything else to ignore errors.
-  constructor({ onError, onRetry, onComment, onId, maxBufferSize } = {}) {
+  constructor(options = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`new EventSourceParserStream(options): options must be an object, got ${describeValue(options)}`);
+    }
+    const { onError, onRetry, onComment, onId, maxBufferSize } = options;
     let parser;
     let errored = false;
     super({

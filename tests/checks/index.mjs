@@ -1,4 +1,5 @@
 // Every shared check, by group (see README.md).
+import { badOptionChecks } from './bad-options.mjs';
 import { conformanceChecks } from './conformance.mjs';
 import { customFetchChecks } from './custom-fetch.mjs';
 import { feedInputChecks } from './feed-input.mjs';
@@ -13,4 +14,5 @@ export const checkGroups = {
   'EventSourceParserStream: eventsource-parser/stream': parserStreamChecks,
   conformance: conformanceChecks,
   'EventSource.fromReadableStream, reset, lastEventId, reconnectionTime, dispose': fromReadableStreamChecks,
+  'bad options': badOptionChecks,
 };
