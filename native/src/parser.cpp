@@ -28,8 +28,21 @@ constexpr unsigned char kBom[3] = {0xEF, 0xBB, 0xBF};
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 // Buffers that grew past this for one huge line or event are released afterwards.
 constexpr std::size_t kRetainedCapacity = 64 * 1024;
+// Chunks up to this size take the short path (Parser::feed).
+constexpr std::size_t kShortChunk = 16;
+// The first bytes of a carried line are kept as they arrive; past them the line's start is
+// classified (a line the sink does without is dropped, a data value starts streaming).
+constexpr std::size_t kLineStartBytes = 16;
 
 constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+// Paths a stream takes rarely or once (limits, ignored lines, BOMs, repairs, resets): compiled
+// for size (in WebAssembly every byte of them is in every bundle), and kept out of the hot code.
+#if defined(__clang__)
+#define SSE_COLD [[gnu::cold, clang::minsize]]
+#else
+#define SSE_COLD [[gnu::cold]]
+#endif
 
 using scan::BlockMasks;
 using scan::kBlockBytes;
@@ -47,6 +60,9 @@ std::uint64_t load_word(const char* p) {
 // The first `size` bytes of a block (at most 64).
 BlockMasks classify_bytes(const char* block, std::size_t size) {
   BlockMasks masks{};
+#if defined(__clang__)
+#pragma clang loop vectorize(disable) unroll(disable)  // a few bytes: the vector code only costs size
+#endif
   for (std::size_t i = 0; i < size; ++i) {
     const auto byte = static_cast<unsigned char>(block[i]);
     masks.line_ends |= std::uint64_t{byte == '\n' || byte == '\r'} << i;
@@ -148,41 +164,108 @@ void classify_simd128(const char* blocks, std::size_t count, BlockMasks* masks) 
 }
 #endif
 
-BlockClassifier classifier_for(scan::Kernel kernel) {
+// The first `size` bytes (9 to 16) of a short input, as if zero-padded: the whole work for the
+// small chunks of a slow network, where a 64-byte block would be mostly padding.
+using ShortClassifier = BlockMasks (*)(const char* p, std::size_t size);
+
+// The bytes as a zero-padded 16-byte array: two overlapping 8-byte copies (inlined, unlike a
+// library memcpy of a variable size).
+void pad_to_16(char (&padded)[16], const char* p, std::size_t size) {
+  std::memcpy(padded, p, 8);
+  std::memcpy(padded + size - 8, p + size - 8, 8);
+}
+
+BlockMasks classify_short_scalar(const char* p, std::size_t size) { return classify_bytes(p, size); }
+
+BlockMasks classify_short_swar(const char* p, std::size_t size) {
+  char padded[16] = {};
+  pad_to_16(padded, p, size);
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  BlockMasks masks{};
+  for (unsigned i = 0; i < 2; ++i) {
+    std::uint64_t word = load_word(padded + 8 * i);
+    if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
+    const std::uint64_t ends = zero_bytes(word ^ (kOnes * '\n')) | zero_bytes(word ^ (kOnes * '\r'));
+    masks.line_ends |= gather_high_bits(ends) << (8 * i);
+    masks.non_ascii |= gather_high_bits(word) << (8 * i);
+  }
+  return masks;
+}
+
+#if defined(SSE_SCAN_X86)
+// (The avx2 kernel takes this too: one 16-byte vector is all a short input needs.)
+BlockMasks classify_short_sse2(const char* p, std::size_t size) {
+  char padded[16] = {};
+  const char* bytes_at = p;
+  if (size != 16) {
+    pad_to_16(padded, p, size);
+    bytes_at = padded;
+  }
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes_at));
+  const auto ends = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')))));
+  return {ends, static_cast<unsigned>(_mm_movemask_epi8(bytes))};
+}
+#endif
+
+#if defined(SSE_SCAN_WASM)
+BlockMasks classify_short_simd128(const char* p, std::size_t size) {
+  char padded[16] = {};
+  const char* bytes_at = p;
+  if (size != 16) {
+    pad_to_16(padded, p, size);
+    bytes_at = padded;
+  }
+  const v128_t bytes = wasm_v128_load(bytes_at);
+  const auto ends = static_cast<std::uint32_t>(wasm_i8x16_bitmask(
+      wasm_v128_or(wasm_i8x16_eq(bytes, wasm_i8x16_splat('\n')), wasm_i8x16_eq(bytes, wasm_i8x16_splat('\r')))));
+  return {ends, static_cast<std::uint32_t>(wasm_i8x16_bitmask(bytes))};
+}
+#endif
+
+// A kernel: its classifier of whole blocks and of short inputs.
+struct KernelFunctions {
+  BlockClassifier blocks;
+  ShortClassifier short_input;
+};
+
+KernelFunctions kernel_functions(scan::Kernel kernel) {
   switch (kernel) {
 #if defined(SSE_SCAN_X86)
-    case scan::Kernel::sse2: return classify_sse2;
-    case scan::Kernel::avx2: return classify_avx2;
+    case scan::Kernel::sse2: return {classify_sse2, classify_short_sse2};
+    case scan::Kernel::avx2: return {classify_avx2, classify_short_sse2};
 #endif
 #if defined(SSE_SCAN_WASM)
-    case scan::Kernel::simd128: return classify_simd128;
+    case scan::Kernel::simd128: return {classify_simd128, classify_short_simd128};
 #endif
-    case scan::Kernel::swar: return classify_swar;
-    default: return classify_scalar;
+    case scan::Kernel::swar: return {classify_swar, classify_short_swar};
+    default: return {classify_scalar, classify_short_scalar};
   }
 }
 
-BlockClassifier& current_classifier() {
-  static BlockClassifier classifier = classifier_for(scan::best_kernel());
-  return classifier;
+KernelFunctions& current_kernel() {
+  static KernelFunctions functions = kernel_functions(scan::best_kernel());
+  return functions;
 }
 
 // Classifies up to kBatchBlocks blocks from `blocks`, of which `available` bytes exist; returns
 // how many. A last block shorter than 64 bytes is classified as if zero-padded (zero is neither
-// a line end nor non-ASCII): from a padded copy, or byte by byte when it is a few bytes (the
-// whole work for the tiny chunks of a slow network).
-std::size_t classify(BlockClassifier classifier, const char* blocks, std::size_t available, BlockMasks* masks) {
+// a line end nor non-ASCII): byte by byte when it is a few bytes, from one 16-byte vector up to
+// 16, else from a padded copy.
+std::size_t classify(const KernelFunctions& kernel, const char* blocks, std::size_t available, BlockMasks* masks) {
   const std::size_t whole = std::min(available / kBlockBytes, kBatchBlocks);
   if (whole != 0) {
-    classifier(blocks, whole, masks);
+    kernel.blocks(blocks, whole, masks);
     return whole;
   }
   if (available <= 8) {
     masks[0] = classify_bytes(blocks, available);
+  } else if (available <= 16) {
+    masks[0] = kernel.short_input(blocks, available);
   } else {
     char padded[kBlockBytes] = {};
     std::memcpy(padded, blocks, available);
-    classifier(padded, 1, masks);
+    kernel.blocks(padded, 1, masks);
   }
   return 1;
 }
@@ -291,21 +374,21 @@ Kernel best_kernel() { return available_kernels().back(); }
 Kernel use_kernel(Kernel kernel) {
   const auto kernels = available_kernels();
   if (std::find(kernels.begin(), kernels.end(), kernel) == kernels.end()) kernel = Kernel::scalar;
-  current_classifier() = classifier_for(kernel);
+  current_kernel() = kernel_functions(kernel);
   return kernel;
 }
 
 BlockMasks classify_block(Kernel kernel, const char* block) {
   BlockMasks masks{};
-  classifier_for(kernel)(block, 1, &masks);
+  kernel_functions(kernel).blocks(block, 1, &masks);
   return masks;
 }
 
 const char* find_line_end(Kernel kernel, const char* begin, const char* end) {
-  const BlockClassifier classifier = classifier_for(kernel);
+  const KernelFunctions functions = kernel_functions(kernel);
   BlockMasks masks[kBatchBlocks];
   for (const char* block = begin; block < end;) {
-    const std::size_t count = classify(classifier, block, static_cast<std::size_t>(end - block), masks);
+    const std::size_t count = classify(functions, block, static_cast<std::size_t>(end - block), masks);
     for (std::size_t i = 0; i < count; ++i, block += kBlockBytes) {
       if (masks[i].line_ends != 0) return block + __builtin_ctzll(masks[i].line_ends);
     }
@@ -381,12 +464,95 @@ void Parser::feed(std::string_view bytes) {
     skip_lf_ = false;
     if (*p == '\n') ++p;
   }
-  split_lines(p, end);
+  const auto size = static_cast<std::size_t>(end - p);
+  if (size > kShortChunk) {
+    split_lines(p, end);
+    return;
+  }
+  // The small chunks of a slow network (or of a long line arriving in pieces): most of them hold
+  // no line end and only carry the line on, inline. (Up to eight bytes a loop tells, up to
+  // sixteen one vector.)
+  const BlockMasks masks = size <= 8 ? classify_bytes(p, size) : current_kernel().short_input(p, size);
+  if (masks.line_ends == 0) {
+    carry(p, size, masks.non_ascii != 0);
+  } else {
+    split_lines(p, end);
+  }
+}
+
+// A small chunk that ends a line: a byte loop finds the line ends, no block machinery.
+void Parser::split_short(const char* p, const char* end) {
+  const char* line_start = p;
+  bool non_ascii = false;
+  for (const char* q = p; q != end;) {
+    const auto byte = static_cast<unsigned char>(*q);
+    if (byte != '\n' && byte != '\r') [[likely]] {
+      non_ascii = non_ascii || byte >= 0x80;
+      ++q;
+      continue;
+    }
+    q = end_line(line_start, q, end, non_ascii);
+    if (q == nullptr) return;
+    line_start = q;
+    non_ascii = false;
+  }
+  finish_chunk(line_start, end, non_ascii);
+}
+
+// Completes the line [line_start, line_end), ended by the CR or LF at line_end. Returns where the
+// next line starts (past the LF of a CRLF), or nullptr when the parser stopped.
+[[gnu::always_inline]] inline const char* Parser::end_line(const char* line_start, const char* line_end, const char* end,
+                                                           bool non_ascii) {
+  const auto length = static_cast<std::size_t>(line_end - line_start);
+  // The hot path, inline: a line that lies whole in this chunk, under the limit.
+  if (carried_bytes_ == 0 && !discarding_line_ && within_limit(length)) [[likely]] {
+    process_line(std::string_view(line_start, length), non_ascii);
+    if (error_ != ParseError::none) return nullptr;
+  } else if (!complete_line(line_start, length, non_ascii)) {
+    return nullptr;
+  }
+  const char* next = line_end + 1;
+  if (*line_end == '\r') {
+    if (next == end) {
+      skip_lf_ = true;  // a CRLF split across chunks
+    } else if (*next == '\n') {
+      ++next;
+    }
+  }
+  return next;
+}
+
+// The end of a chunk: its bytes go away, so what refers to them is kept, and the unterminated
+// line is carried.
+void Parser::finish_chunk(const char* line_start, const char* end, bool non_ascii) {
+  keep_data_view();
+  if (line_start < end) carry(line_start, static_cast<std::size_t>(end - line_start), non_ascii);
+  scratch_.clear_retaining(kRetainedCapacity);  // a repaired value: nothing refers to it any more
+}
+
+// Carries a piece of an unterminated line. The hot cases, inline, under the limit and the
+// capacity: more of a data value streaming into the data buffer; the first kLineStartBytes of a
+// line, kept as they come (a line that ends this soon needs no decision); more of a line already
+// decided to matter. The rest goes through carry_line_piece, which decides what a line is once
+// its start is known.
+[[gnu::always_inline]] inline void Parser::carry(const char* p, std::size_t length, bool non_ascii) {
+  if (!discarding_line_ && within_limit(carried_bytes_ + length)) [[likely]] {
+    detail::Buffer<char>& buffer = streaming_value_ ? data_ : line_;
+    const std::size_t size = buffer.size() + length;
+    if (size <= buffer.capacity() &&
+        (streaming_value_ || size <= kLineStartBytes || (carried_line_needed_ && line_.size() >= kLineStartBytes))) {
+      carried_bytes_ += length;
+      carried_non_ascii_ = carried_non_ascii_ || non_ascii;
+      buffer.append(p, length);
+      return;
+    }
+  }
+  carry_line_piece(p, length, non_ascii);
 }
 
 // Removes one leading BOM, which may arrive split across chunks. Bytes that turn out not to be
 // a BOM are parsed as the start of the first line.
-void Parser::consume_bom(const char*& p, const char* end) {
+SSE_COLD void Parser::consume_bom(const char*& p, const char* end) {
   while (p != end && bom_matched_ < sizeof kBom) {
     if (static_cast<unsigned char>(*p) != kBom[bom_matched_]) {
       at_stream_start_ = false;
@@ -407,7 +573,7 @@ void Parser::consume_bom(const char*& p, const char* end) {
 // Walks the line ends of each 64-byte block as bits. A line's bytes >= 0x80 are known from the
 // same scan, so values that hold none skip UTF-8 validation.
 void Parser::split_lines(const char* p, const char* end) {
-  const BlockClassifier classifier = current_classifier();
+  const KernelFunctions kernel = current_kernel();
   const char* line_start = p;
   bool line_non_ascii = false;  // the current line held a byte >= 0x80 in an earlier block
   BlockMasks batch[kBatchBlocks];
@@ -415,7 +581,7 @@ void Parser::split_lines(const char* p, const char* end) {
   std::size_t batch_index = 0;
   for (const char* block = p; block < end; block += kBlockBytes, ++batch_index) {
     if (batch_index == batch_size) {
-      batch_size = classify(classifier, block, static_cast<std::size_t>(end - block), batch);
+      batch_size = classify(kernel, block, static_cast<std::size_t>(end - block), batch);
       batch_index = 0;
     }
     const BlockMasks& masks = batch[batch_index];
@@ -426,21 +592,17 @@ void Parser::split_lines(const char* p, const char* end) {
     while (ends != 0) {
       const unsigned bit = static_cast<unsigned>(__builtin_ctzll(ends));
       const char* line_end = block + bit;
-      const bool line_has_non_ascii = line_non_ascii || (non_ascii & ((std::uint64_t{1} << bit) - 1)) != 0;
-      if (!complete_line(line_start, static_cast<std::size_t>(line_end - line_start), line_has_non_ascii)) return;
-      const char* next = line_end + 1;
-      if (*line_end == '\r') {
-        if (next == end) {
-          skip_lf_ = true;  // a CRLF split across chunks
-        } else if (*next == '\n') {
-          ++next;
-        }
-      }
+      // (Most blocks are all ASCII: then no mask work per line.)
+      const bool line_has_non_ascii =
+          line_non_ascii || (non_ascii != 0 && (non_ascii & ((std::uint64_t{1} << bit) - 1)) != 0);
+      const char* next = end_line(line_start, line_end, end, line_has_non_ascii);
+      if (next == nullptr) return;
+      ends &= ends - 1;  // this line end
+      // (and the LF of a CRLF; past bit 63 it is the next block's bit 0, which `ends` skips there)
+      if (next - line_end == 2 && bit != 63) ends &= ~(std::uint64_t{1} << (bit + 1));
       line_start = next;
       line_non_ascii = false;
-      const std::uint64_t rest = bits_from(next - block);
-      ends &= rest;
-      non_ascii &= rest;
+      if (non_ascii != 0) non_ascii &= bits_from(next - block);
     }
     line_non_ascii = line_non_ascii || (non_ascii & bits_from(line_start - block)) != 0;
     // A long data value carried from earlier chunks streams into the data buffer batch by batch,
@@ -454,15 +616,13 @@ void Parser::split_lines(const char* p, const char* end) {
       }
     }
   }
-  keep_data_view();  // the chunk's bytes are gone after this call
-  if (line_start < end) carry_line_piece(line_start, static_cast<std::size_t>(end - line_start), line_non_ascii);
-  scratch_.clear_retaining(kRetainedCapacity);  // a repaired value: nothing refers to it any more
+  finish_chunk(line_start, end, line_non_ascii);
 }
 
 // What the first bytes of a line show it to be. `complete`: `start` is the whole line, so a
 // bare name ("data") is that field with an empty value, and a prefix of one ("dat") is a field
 // of another name.
-Parser::LineStart Parser::classify_line_start(std::string_view start, bool complete) {
+SSE_COLD Parser::LineStart Parser::classify_line_start(std::string_view start, bool complete) {
   if (start.empty()) return complete ? LineStart::field : LineStart::undecided;  // (a blank line)
   if (start.front() == ':') return LineStart::comment;
   std::string_view name;
@@ -474,7 +634,9 @@ Parser::LineStart Parser::classify_line_start(std::string_view start, bool compl
     default: return LineStart::ignored;
   }
   const std::size_t compared = std::min(start.size(), name.size());
-  if (start.substr(0, compared) != name.substr(0, compared)) return LineStart::ignored;
+  for (std::size_t i = 1; i < compared; ++i) {  // (a loop: at most five bytes, no library call)
+    if (start[i] != name[i]) return LineStart::ignored;
+  }
   if (start.size() <= name.size()) {
     if (!complete) return LineStart::undecided;  // "dat", "data": may still be one
     return start.size() == name.size() ? LineStart::field : LineStart::ignored;
@@ -508,7 +670,7 @@ bool Parser::sink_ignores(LineStart kind) const {
 // an error, unless it is one the sink does without or an ignored field (it could change
 // nothing, so only its report is lost), which is dropped. While its first bytes cannot tell
 // (at most five of them), it waits: the decision never depends on where the chunks end.
-Parser::OversizedLine Parser::oversized_line_action(const char* p, std::size_t length, bool complete) const {
+SSE_COLD Parser::OversizedLine Parser::oversized_line_action(const char* p, std::size_t length, bool complete) const {
   if (streaming_value_) return OversizedLine::error;  // a data value
   char start[8];
   const std::size_t carried = std::min(line_.size(), sizeof start);
@@ -522,7 +684,7 @@ Parser::OversizedLine Parser::oversized_line_action(const char* p, std::size_t l
 }
 
 // Forgets the carried line and skips the rest of it up to its line end.
-void Parser::drop_carried_line() {
+SSE_COLD void Parser::drop_carried_line() {
   line_.clear_retaining(kRetainedCapacity);
   carried_bytes_ = 0;
   carried_non_ascii_ = false;
@@ -543,11 +705,8 @@ bool Parser::complete_line(const char* p, std::size_t length, bool non_ascii) {
     discarding_line_ = false;  // it ends here
     return true;
   }
-  if (carried_bytes_ == 0) {
-    process_line(std::string_view(p, length), non_ascii);  // whole line in this chunk: no copy
-  } else {
-    finish_carried_line(p, length, non_ascii);
-  }
+  // (A line that lies whole in the chunk, under the limit, took end_line's inline path.)
+  finish_carried_line(p, length, non_ascii);
   return error_ == ParseError::none;
 }
 
@@ -613,7 +772,7 @@ void Parser::finish_carried_line(const char* p, std::size_t length, bool non_asc
 // to exactly the limit: a second limit-sized block while the first was still held.)
 void Parser::append_bounded(detail::Buffer<char>& buffer, const char* p, std::size_t length) {
   const std::size_t needed = buffer.size() + length;
-  if (needed > buffer.capacity()) {
+  if (needed > buffer.capacity()) [[unlikely]] {
     buffer.reserve(std::max(needed, std::min(std::bit_ceil(needed), options_.max_buffered_bytes)));
   }
   buffer.append(p, length);
@@ -627,7 +786,7 @@ bool Parser::within_limit(std::size_t line_bytes) const {
   return earlier_data + line_bytes <= options_.max_buffered_bytes;
 }
 
-void Parser::discard_pending() {
+SSE_COLD void Parser::discard_pending() {
   line_.release();
   carried_bytes_ = 0;
   carried_non_ascii_ = false;
@@ -642,7 +801,7 @@ void Parser::discard_pending() {
 // Skipping: the block's data and type are dropped, and so is the rest of the line; its `id` and
 // `retry` still count when the blank line ends it, so a reconnection does not ask for the
 // dropped event again. Returns whether parsing goes on.
-bool Parser::exceed_limit(bool line_ended) {
+SSE_COLD bool Parser::exceed_limit(bool line_ended) {
   const bool skip = options_.on_limit == LimitAction::skip_event;
   discard_pending();
   data_.release();  // it grew to the limit: give the memory back for whatever comes next
@@ -721,7 +880,7 @@ void Parser::process_field(Field field, std::string_view value, std::string_view
 
 // Reports a field line that changed nothing, as decoded text split into name and value.
 // (Off the hot path: such lines are rare, so the line is decoded and split once more here.)
-void Parser::report_ignored(IgnoredField::Reason reason, std::string_view line, bool non_ascii) {
+SSE_COLD void Parser::report_ignored(IgnoredField::Reason reason, std::string_view line, bool non_ascii) {
   if (!options_.report_ignored_fields) return;
   const std::string_view text = decoded(line, non_ascii);  // ':' and ' ' are ASCII: same places
   const std::size_t colon = text.find(':');
@@ -784,7 +943,9 @@ bool Parser::set_retry(std::string_view value) {
     id_in_block_ = false;
     sink_.on_id(last_event_id_.view());
   }
+  const bool type_set = !type_.empty();
   if (data_in_view_ || !data_.empty()) {
+    // The common event is one data line, a view of the chunk (then data_ is empty).
     std::string_view data = data_view_;
     if (data_in_view_) {
       data_in_view_ = false;
@@ -792,14 +953,12 @@ bool Parser::set_retry(std::string_view value) {
       data_.pop_back();  // every data line appended an LF; the last one goes
       data = data_.view();
     }
-    const bool type_set = !type_.empty();
-    const Event event{type_set ? type_.view() : std::string_view("message"), data,
-                      last_event_id_.view(), type_set, id_set};
-    sink_.on_event(event);
+    sink_.on_event({type_set ? type_.view() : std::string_view("message"), data, last_event_id_.view(), type_set,
+                    id_set});  // (one call site: in WebAssembly the binding's sink is inlined here)
+    release_if_outgrown(data_, data_.size());  // (a buffer a huge event grew goes at the next small one)
+    data_.clear();
   }
-  release_if_outgrown(data_, data_.size());
-  data_.clear();
-  type_.clear_retaining(kRetainedCapacity);
+  if (type_set) type_.clear_retaining(kRetainedCapacity);
 }
 
 std::string_view Parser::decoded(std::string_view raw, bool non_ascii) {
@@ -809,7 +968,7 @@ std::string_view Parser::decoded(std::string_view raw, bool non_ascii) {
   return scratch_.view();
 }
 
-void Parser::reset() {
+SSE_COLD void Parser::reset() {
   discard_pending();
   data_.clear_retaining(kRetainedCapacity);
   if (id_in_block_) {
@@ -825,7 +984,7 @@ void Parser::reset() {
   error_ = ParseError::none;
 }
 
-void Parser::set_last_event_id(std::string_view id) {
+SSE_COLD void Parser::set_last_event_id(std::string_view id) {
   // `id` may be a view of either buffer (a caller passing last_event_id() back): copy it first.
   detail::Buffer<char> copy;
   copy.assign(id);

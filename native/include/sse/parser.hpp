@@ -95,10 +95,10 @@ class Buffer {
   void push_back(T item) { *extend(1) = item; }
 
  private:
-  // V8 runs WebAssembly's memory.copy as a call out of the module, which costs more than the
-  // copy for a line or two of text: up to 64 bytes move in fixed-size (inlined) pieces there.
+  // A library memcpy of a few bytes costs more than the copy (natively a call, in V8 a call out
+  // of the module for WebAssembly's memory.copy): up to 64 bytes move in fixed-size, inlined
+  // pieces.
   static void copy_bytes(char* to, const char* from, std::size_t n) {
-#if defined(__wasm__)
     if (n <= 64) {
       if (n >= 16) {
         std::memcpy(to, from, 16);
@@ -119,8 +119,7 @@ class Buffer {
       }
       return;
     }
-#endif
-    if (n != 0) std::memcpy(to, from, n);
+    std::memcpy(to, from, n);
   }
   void swap_with(Buffer& other) {
     std::swap(items_, other.items_);
@@ -261,6 +260,10 @@ class Parser {
  private:
   void consume_bom(const char*& p, const char* end);
   void split_lines(const char* p, const char* end);
+  void split_short(const char* p, const char* end);
+  const char* end_line(const char* line_start, const char* line_end, const char* end, bool non_ascii);
+  void finish_chunk(const char* line_start, const char* end, bool non_ascii);
+  void carry(const char* p, std::size_t length, bool non_ascii);
   bool complete_line(const char* p, std::size_t length, bool non_ascii);
   bool carry_line_piece(const char* p, std::size_t length, bool non_ascii);
   void carry_partial_line(const char* p, std::size_t length, bool non_ascii);
