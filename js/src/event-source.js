@@ -18,6 +18,7 @@ import {
   retryAt,
   textAt,
 } from './session.js';
+import { encodeUtf8 } from './text-codec.js';
 import { memorySize } from './wasm.js';
 
 const CONNECTING = 0;
@@ -31,8 +32,6 @@ const SPECIAL_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:']);
 // in its host, but Chromium's URL parser lets some through percent-encoded ("http://a b/" gives
 // the host "a%20b"), so the constructor checks the host it got.
 const FORBIDDEN_DOMAIN_CODE_POINT = /[\x00-\x20#%/:<>?@[\\\]^|\x7f]/;
-
-const utf8 = new TextEncoder();
 
 // window.stop() aborts the page's fetches, and Chromium fails an EventSource it stops. A fetch
 // body read then rejects with a plain network error, indistinguishable from a dropped
@@ -83,7 +82,7 @@ function parseEventSourceUrl(url) {
 // A header value is a byte string: the ID's UTF-8 bytes, one per character.
 function utf8ByteString(text) {
   let out = '';
-  for (const byte of utf8.encode(text)) out += String.fromCharCode(byte);
+  for (const byte of encodeUtf8(text)) out += String.fromCharCode(byte);
   return out;
 }
 
