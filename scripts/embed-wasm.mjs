@@ -1,12 +1,16 @@
-// The esbuild plugin that resolves `#wasm-binary` (imported by js/src/wasm.js) to the parser's
-// WebAssembly module as a string literal, so every bundle carries it inside.
+// The esbuild plugin of the builds that embed the module: `#parser-module` (imported by
+// js/src/wasm.js) is js/src/module/embedded.js, and its `#wasm-binary` the parser's WebAssembly
+// module as a string literal, so every bundle carries it inside.
 //
 // The encoding is one ASCII character per byte: the byte plus an offset (mod 256) as itself
 // where that is a printable character, else as a \xHH escape. The offset is the one whose output
 // gzips smallest (45 for the module of 2026-12: 10.1 KB gzip against 13.2 KB for base64, whose
 // 6-bit groups hide the byte patterns gzip would find). ASCII only, so the page's charset
 // cannot corrupt it.
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+
+const embeddedLoader = fileURLToPath(new URL('../js/src/module/embedded.js', import.meta.url));
 
 function encode(bytes, offset) {
   let text = '';
@@ -34,6 +38,7 @@ export function embedWasm(wasmBytes) {
   return {
     name: 'embed-wasm',
     setup(build) {
+      build.onResolve({ filter: /^#parser-module$/ }, () => ({ path: embeddedLoader }));
       build.onResolve({ filter: /^#wasm-binary$/ }, () => ({ path: 'wasm-binary', namespace: 'embed-wasm' }));
       build.onLoad({ filter: /.*/, namespace: 'embed-wasm' }, () => ({
         contents: `export const wasmText = '${text}';\nexport const wasmOffset = ${offset};\n`,
