@@ -192,7 +192,18 @@ function backgroundTimeout(callback, ms) {
   return timer;
 }
 
-export class WasmEventSource extends EventTarget {
+// (Where there is no EventTarget, as in React Native's Hermes, only constructing the class
+// fails, not loading it: createParser from the same entry still works.)
+const EventTargetBase =
+  typeof EventTarget === 'function'
+    ? EventTarget
+    : class {
+        constructor() {
+          throw new TypeError('EventSource needs EventTarget, which this platform lacks');
+        }
+      };
+
+export class WasmEventSource extends EventTargetBase {
   #url;
   #requestUrl; // where the next request goes: the final URL of the last redirected one
   #withCredentials;
