@@ -203,6 +203,25 @@ const EventTargetBase =
         }
       };
 
+// workerd's EventTarget calls a target's on<type> property itself at every dispatch, ahead of
+// its listeners (cloudflare/workerd#6022): there a handler attribute adds no listener, or its
+// handler would run twice. Probed once, with a target whose onprobe is a getter like ours.
+let platformCallsHandlers = null;
+function platformCallsHandlerProperties() {
+  if (platformCallsHandlers === null) {
+    platformCallsHandlers = false;
+    try {
+      class Probe extends EventTargetBase {
+        get onprobe() {
+          return () => (platformCallsHandlers = true);
+        }
+      }
+      new Probe().dispatchEvent(new Event('probe'));
+    } catch {}
+  }
+  return platformCallsHandlers;
+}
+
 export class WasmEventSource extends EventTargetBase {
   #url;
   #requestUrl; // where the next request goes: the final URL of the last redirected one
@@ -290,6 +309,7 @@ export class WasmEventSource extends EventTargetBase {
   #setHandler(type, handler) {
     const value = typeof handler === 'function' || (handler !== null && typeof handler === 'object') ? handler : null;
     this.#handlers[type] = value;
+    if (platformCallsHandlerProperties()) return;
     if (value !== null && !this.#handlerListeners[type]) {
       this.#handlerListeners[type] = (event) => {
         const current = this.#handlers[type];
