@@ -2,6 +2,7 @@
 // no TextDecoder or TextEncoder, as in Hermes) against Node's TextDecoder and TextEncoder, which
 // follow the Encoding Standard: valid and invalid bytes, lone surrogates, every code point size.
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import * as esbuild from 'esbuild';
@@ -13,7 +14,10 @@ const { outputFiles } = await esbuild.build({
   write: false,
   logLevel: 'error',
 });
-const { portableLoops } = await import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
+const built = new URL(`../../build/text-codec-portable.mjs`, import.meta.url);
+mkdirSync(new URL('.', built), { recursive: true });
+writeFileSync(built, outputFiles[0].text);
+const { portableLoops } = await import(built.href);
 
 const { decodeUtf8, encodeUtf8Into } = portableLoops;
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
