@@ -113,9 +113,11 @@ function checkHeaders(headers) {
 
 // Node's fetch refuses some header bytes that browsers send (control characters such as VT or
 // DEL, e.g. in an ID the stream set) before any request, as a TypeError whose cause is undici's
-// InvalidArgumentError: not a network error, so reconnecting would only repeat it, forever.
+// InvalidArgumentError, and Deno's as a TypeError "failed to parse header value": not network
+// errors, so reconnecting would only repeat them, forever.
 function refusedArguments(error) {
-  return error?.cause?.code === 'UND_ERR_INVALID_ARG';
+  if (error?.cause?.code === 'UND_ERR_INVALID_ARG') return true;
+  return globalThis.Deno !== undefined && error?.name === 'TypeError' && /^failed to parse header/.test(error.message);
 }
 
 // Retry-After in ms: delay-seconds or an HTTP date; 0 when absent or unreadable.
