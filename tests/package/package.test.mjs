@@ -178,6 +178,25 @@ describe('the runtimes that take another build, from the tarball by the package 
   });
 });
 
+describe('the build without WebAssembly runs in Node too', () => {
+  test('wasm-eventsource/wasm2js as ESM and as CommonJS, and its stream subpath', () => {
+    const esm = run(process.execPath, ['--input-type=module', '-e', `
+      import { createParser, EventSourceParserStream } from 'wasm-eventsource/wasm2js';
+      import { EventSourceParserStream as S } from 'wasm-eventsource/wasm2js/stream';
+      const seen = [];
+      createParser({ onEvent: (e) => seen.push(e.data) }).feed('data: caf\u00e9\\n\\n');
+      console.log(seen.join(), S === EventSourceParserStream);`], { cwd: project });
+    assert.equal(esm.trim(), 'caf\u00e9 true');
+    const cjs = run(process.execPath, ['-e', `
+      const { createParser } = require('wasm-eventsource/wasm2js');
+      const { EventSourceParserStream } = require('wasm-eventsource/wasm2js/stream');
+      const seen = [];
+      createParser({ onEvent: (e) => seen.push(e.data) }).feed(new TextEncoder().encode('data: cjs\\n\\n'));
+      console.log(seen.join(), typeof EventSourceParserStream);`], { cwd: project });
+    assert.equal(cjs.trim(), 'cjs function');
+  });
+});
+
 describe('tree shaking: a bundle of one part carries no other', () => {
   // Strings that only the EventSource's module holds.
   const EVENT_SOURCE_MARKERS = ["Failed to construct 'EventSource'", 'eventsource.supports-fetch-override'];
