@@ -5,6 +5,7 @@
 //   dist/index.cjs, dist/stream.cjs                   CommonJS
 //   dist/*.d.mts, dist/*.d.cts, dist/drop-in.d.ts     types (from types/), per module format
 //   dist/wasm-eventsource(.min).js                    the drop-in classic script
+//   dist/embind.mjs, dist/embind.cjs                  the Embind binding (wasm-eventsource/embind)
 // and the same API from other sources of the module:
 //   dist/workerd/ (index.mjs, stream.mjs, sse-parser.wasm)  the module imported as a .wasm file
 //                                                       (the `workerd` export condition)
@@ -126,6 +127,26 @@ const importers = readdirSync(join(dist, 'workerd'), { recursive: true })
   .filter((file) => readFileSync(join(dist, 'workerd', file), 'utf8').includes(`"./${WASM_FILE}"`));
 if (importers.length !== 1) throw new Error(`build: ${importers.length} workerd files import ${WASM_FILE}, expected 1`);
 copyFileSync(join(wasmBuild, 'sse-parser.wasm'), join(dist, 'workerd', dirname(importers[0]), WASM_FILE));
+// wasm-eventsource/embind: the Embind binding (its own module, with its WebAssembly inside) and
+// the JS that guards it, as ESM and CommonJS; nothing of it is in the other bundles.
+const embindModule = {
+  name: 'embind-module',
+  setup(build) {
+    build.onResolve({ filter: /^#embind-module$/ }, () => ({ path: join(wasmBuild, 'sse-embind.js') }));
+  },
+};
+const embindWasm = embedWasm(readFileSync(join(wasmBuild, 'sse-embind.wasm')), '#embind-binary');
+await Promise.all(
+  ['esm', 'cjs'].map((format) =>
+    esbuild.build({
+      ...common,
+      plugins: [embindModule, embindWasm],
+      entryPoints: ['js/src/embind.js'],
+      outfile: `dist/embind.${format === 'esm' ? 'mjs' : 'cjs'}`,
+      format,
+    }),
+  ),
+);
 // The CommonJS stream entry shares index.cjs (one module instance, one WebAssembly memory).
 writeFileSync(
   join(dist, 'stream.cjs'),
@@ -134,7 +155,7 @@ writeFileSync(
 
 // Types: one source per entry in types/, written once per module format so that TypeScript
 // under node16/nodenext reads ESM types for `import` and CommonJS types for `require`.
-for (const name of ['index', 'stream']) {
+for (const name of ['index', 'stream', 'embind']) {
   const source = readFileSync(join(root, 'types', `${name}.d.ts`), 'utf8');
   writeFileSync(join(dist, `${name}.d.mts`), source.replaceAll("'./index.js'", "'./index.mjs'"));
   writeFileSync(join(dist, `${name}.d.cts`), source.replaceAll("'./index.js'", "'./index.cjs'"));
@@ -157,10 +178,13 @@ writeFileSync(
 );
 
 const sizes = { 'sse-parser.wasm': wasm };
-for (const file of ['dist/wasm-eventsource.min.js', 'dist/wasm-eventsource.js', 'dist/index.mjs', 'dist/index.cjs',
+for (const file of ['dist/wasm-eventsource.min.js', 'dist/wasm-eventsource.js', 'dist/index.cjs', 'dist/embind.mjs',
   'dist/wasm-eventsource.wasm2js.min.js', 'dist/wasm-eventsource.wasm2js.js']) {
   sizes[file] = readFileSync(join(root, file));
 }
+// The ESM build is several files: all of them together.
+const esmFiles = ['index.mjs', ...readdirSync(join(dist, 'chunks')).map((name) => `chunks/${name}`)];
+sizes['dist/index.mjs with dist/chunks/'] = Buffer.concat(esmFiles.map((name) => readFileSync(join(dist, name))));
 const report = Object.entries(sizes).map(([name, bytes]) => ({
   file: name,
   bytes: bytes.length,

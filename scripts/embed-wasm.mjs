@@ -1,6 +1,7 @@
 // The esbuild plugin of the builds that embed the module: `#parser-module` (imported by
 // js/src/wasm.js) is js/src/module/embedded.js, and its `#wasm-binary` the parser's WebAssembly
-// module as a string literal, so every bundle carries it inside.
+// module as a string literal, so every bundle carries it inside (and `#embind-binary`,
+// js/src/embind.js's, to the Embind binding's).
 //
 // The encoding is one ASCII character per byte: the byte plus an offset (mod 256) as itself
 // where that is a printable character, else as a \xHH escape. The offset is the one whose output
@@ -33,13 +34,14 @@ export function encodeWasm(bytes) {
   return best;
 }
 
-export function embedWasm(wasmBytes) {
+/** Resolves `specifier` (#wasm-binary, the parser's module; #embind-binary, Embind's) to it. */
+export function embedWasm(wasmBytes, specifier = '#wasm-binary') {
   const { text, offset } = encodeWasm(wasmBytes);
   return {
-    name: 'embed-wasm',
+    name: `embed-wasm ${specifier}`,
     setup(build) {
-      build.onResolve({ filter: /^#parser-module$/ }, () => ({ path: embeddedLoader }));
-      build.onResolve({ filter: /^#wasm-binary$/ }, () => ({ path: 'wasm-binary', namespace: 'embed-wasm' }));
+      if (specifier === '#wasm-binary') build.onResolve({ filter: /^#parser-module$/ }, () => ({ path: embeddedLoader }));
+      build.onResolve({ filter: new RegExp(`^${specifier}$`) }, () => ({ path: specifier, namespace: 'embed-wasm' }));
       build.onLoad({ filter: /.*/, namespace: 'embed-wasm' }, () => ({
         contents: `export const wasmText = '${text}';\nexport const wasmOffset = ${offset};\n`,
         loader: 'js',

@@ -8,6 +8,7 @@
 # SSE_FUZZ_MAX_LEN (default 1024) bounds the input size: longer inputs find nothing the corpus
 # tests miss and slow every execution down (the seeds longer than that are truncated).
 # SSE_FUZZ_RUNS=N runs each target for N executions instead of a time (the README's long runs).
+# Then the EventSource fuzzer (fuzz/event-source/cli.mjs) for as long, on the built package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,7 +58,18 @@ for target in "${targets[@]}"; do
   fi
 done
 
+# The EventSource's state machine against a scripted network on a fake clock (fuzz/event-source),
+# on the built package. SSE_FUZZ_JS_SECONDS overrides its time; SSE_FUZZ_RUNS gives it runs.
+# (npm test runs it later, after its own build: SSE_FUZZ_JS_SECONDS=0 here.)
+if [[ ${SSE_FUZZ_JS_SECONDS:-} != 0 ]]; then
+  echo "== fuzz: the EventSource (fuzz/event-source)"
+  [[ -f dist/index.mjs ]] || node scripts/build.mjs >/dev/null
+  js_limit=(--seconds "${SSE_FUZZ_JS_SECONDS:-$seconds}")
+  [[ -n ${SSE_FUZZ_RUNS:-} ]] && js_limit=(--runs "$SSE_FUZZ_RUNS")
+  node fuzz/event-source/cli.mjs "${js_limit[@]}" || failed+=(event-source)
+fi
+
 if ((${#failed[@]})); then
-  echo "fuzz: crashed: ${failed[*]}" >&2
+  echo "fuzz: failed: ${failed[*]}" >&2
   exit 1
 fi

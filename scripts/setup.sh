@@ -11,6 +11,7 @@ command -v make >/dev/null || missing+=(make)
 command -v emcc >/dev/null || missing+=(emscripten)   # the WebAssembly build
 command -v chromium >/dev/null || missing+=(chromium) # the browser tests
 command -v clang++-14 >/dev/null || missing+=(clang-14) # the fuzz targets (scripts/fuzz.sh)
+command -v openssl >/dev/null || missing+=(openssl)   # the HTTP/2 test's certificate
 for package in libgtest-dev libbenchmark-dev libclang-rt-14-dev; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done

@@ -2,7 +2,9 @@
 // @types/node declare it) plus opt-in extensions, and eventsource-parser 4's createParser and
 // EventSourceParserStream. They use only what lib.dom and @types/node both declare (Event,
 // EventTarget, MessageEvent, AbortSignal, RequestInit, TransformStream), so they compile with
-// either, and they declare no global: Node's own EventSource type is left alone.
+// either, and they declare no global: Node's own EventSource type is left alone. (Symbol.dispose
+// comes from TypeScript's own lib, as @types/node takes it.)
+/// <reference lib="esnext.disposable" />
 
 // ---- createParser (eventsource-parser 4) ----
 
@@ -54,6 +56,8 @@ export interface EventSourceParser {
   readonly lastEventId: string;
   /** Frees the WebAssembly memory now rather than at garbage collection. */
   dispose(): void;
+  /** The same as dispose(): `using parser = createParser(…)`. */
+  [Symbol.dispose](): void;
 }
 
 export declare function createParser(config: ParserConfig): EventSourceParser;
@@ -120,7 +124,7 @@ export interface WasmEventSourceInit {
 export type EventSourceErrorReason =
   | 'network' | 'end-of-stream' | 'http-status' | 'mime-type' | 'scheme' | 'aborted'
   | 'heartbeat-timeout' | 'buffer-limit' | 'reconnect-limit' | 'cors' | 'wasm' | 'headers'
-  | 'invalid-response';
+  | 'invalid-response' | 'invalid-chunk' | 'stream-error';
 
 /** The `error` event: a plain Event with diagnostics when the polyfill knows them. */
 export interface EventSourceErrorEvent extends Event {
@@ -152,11 +156,26 @@ export interface WasmEventSourceEventMap {
 
 export declare class WasmEventSource extends EventTarget {
   constructor(url: string | URL, init?: WasmEventSourceInit);
+  /**
+   * whatwg/html PR #12272: a source that parses `stream` instead of fetching (url
+   * about:event-stream, origin "null", no reconnection): `open` after this returns, then its
+   * events; the end or failure of the stream fails it (CLOSED, then `error`). Locks the stream;
+   * close() cancels it. A locked stream, or anything but a stream, is a TypeError.
+   */
+  static fromReadableStream(stream: ReadableStream<StreamBytes>): WasmEventSource;
   /** Bytes of the WebAssembly memory shared by every parser (0 before the first one). */
   static readonly wasmMemoryBytes: number;
   readonly url: string;
   readonly withCredentials: boolean;
   readonly readyState: 0 | 1 | 2;
+  /** PR #12272: the last event ID string, what a reconnection sends as Last-Event-ID. */
+  readonly lastEventId: string;
+  /** PR #12272: the reconnection time in ms. */
+  readonly reconnectionTime: number;
+  /** PR #12272: drops the buffered partial event, so that a fresh stream can be piped in. */
+  reset(): void;
+  /** The same as close(): `using source = new EventSource(url)`. */
+  [Symbol.dispose](): void;
   readonly CONNECTING: 0;
   readonly OPEN: 1;
   readonly CLOSED: 2;

@@ -1,7 +1,8 @@
 // `npm run bench`: this package's createParser against eventsource-parser 4, and the EventSource
 // pipelines (this package's, the npm `eventsource` package's) in one Node process on the same
-// bytes, end to end: bytes in, JS event objects with string data out. Also the WebAssembly core
-// alone (bytes in, record offsets out) to show where the time goes. Prints medians of several
+// bytes, end to end: bytes in, JS event objects with string data out. Also the Embind binding of
+// the C++ API (wasm-eventsource/embind) and the WebAssembly core alone (bytes in, record offsets
+// out) to show where the time goes. Prints medians of several
 // runs and the ratios. Results: bench/RESULTS.md.
 //
 //   node bench/js/bench.mjs [--runs 7] [--only llm_tokens,tiny]
@@ -23,6 +24,8 @@ const { createParser, EventSource } = await import(pathToFileURL(join(root, 'dis
 // The same parser without WebAssembly (wasm2js), as the react-native condition and CSPs without
 // 'wasm-unsafe-eval' get it.
 const { createParser: createWasm2jsParser } = await import(pathToFileURL(join(root, 'dist', 'wasm2js', 'index.mjs')).href);
+const { default: initSse } = await import(pathToFileURL(join(root, 'dist', 'embind.mjs')).href);
+const sse = await initSse();
 // The module's exports alone, bundled from the sources the same way dist/ is.
 const coreBundle = await esbuild.build({
   stdin: { contents: "export { memoryBytes, wasm } from './js/src/wasm.js';", resolveDir: root, loader: 'js' },
@@ -106,10 +109,21 @@ const parsers = {
     for (const chunk of chunks) parser.feed(decoder.decode(chunk, { stream: true }));
     return events + bytes * 0;
   },
+  // The C++ API through Embind (wasm-eventsource/embind): one JS call and one object per event.
+  'Embind sse.Parser': (chunks) => {
+    let events = 0;
+    let bytes = 0;
+    const sink = sse.EventSink.implement({ onEvent: (event) => { events++; bytes += event.data.length; } });
+    const parser = new sse.Parser(sink);
+    for (const chunk of chunks) parser.feed(chunk);
+    parser.delete();
+    sink.delete();
+    return events + bytes * 0;
+  },
   // Bytes in, records out: each chunk copied in and parsed, no text read back.
   'WASM core alone (no strings)': (chunks) => {
     const exports = core.wasm();
-    const session = exports.sse_session_create(0, 0, 1);
+    const session = exports.sse_session_create(16 << 20, 2); // the default limit; flags: UTF-16 text (Node)
     const input = exports.sse_session_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0));
     let records = 0;
     for (const chunk of chunks) {

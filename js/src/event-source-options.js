@@ -40,6 +40,27 @@ function checkHeadersOption(headers) {
   return headers;
 }
 
+// What fetch() would refuse only once a request is made (a network error to the source, which
+// would retry forever): refused here instead.
+const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+function checkMethod(method) {
+  if (method === undefined) return undefined;
+  if (typeof method !== 'string') fail(TypeError, 'method', `must be a string, got ${describeValue(method)}`);
+  if (!HTTP_TOKEN.test(method)) fail(TypeError, 'method', `must be an HTTP method name, got ${JSON.stringify(method)}`);
+  if (FORBIDDEN_METHODS.has(method.toUpperCase())) fail(TypeError, 'method', `${method} is a forbidden method`);
+  return method;
+}
+
+function checkBody(body, method) {
+  if (body === undefined || body === null) return undefined;
+  const upper = (method ?? 'GET').toUpperCase();
+  if (upper === 'GET' || upper === 'HEAD') fail(TypeError, 'body', `cannot be sent with ${upper}: give a method such as POST`);
+  // Every reconnection sends the body again, and a stream can be read only once.
+  if (typeof body.getReader === 'function') fail(TypeError, 'body', 'cannot be a ReadableStream: it would be spent after the first request');
+  return body;
+}
+
 function checkReconnect(reconnect) {
   if (reconnect === undefined || reconnect === null || reconnect === false) return undefined;
   if (reconnect === true) return {};
@@ -77,8 +98,8 @@ export function checkInit(init) {
   else if (typeof init !== 'object' && typeof init !== 'function') {
     throw new TypeError(`Failed to construct 'EventSource': the second argument must be an object, got ${describeValue(init)}`);
   }
-  const method = init.method;
-  if (method !== undefined && typeof method !== 'string') fail(TypeError, 'method', `must be a string, got ${describeValue(method)}`);
+  const method = checkMethod(init.method);
+  const body = checkBody(init.body, method);
   let heartbeatTimeout = optionalNumber('heartbeatTimeout', init.heartbeatTimeout);
   if (heartbeatTimeout === 0 || heartbeatTimeout === Infinity) heartbeatTimeout = undefined; // none
   else if (heartbeatTimeout !== undefined) heartbeatTimeout = Math.min(heartbeatTimeout, MAX_TIMEOUT);
@@ -87,7 +108,7 @@ export function checkInit(init) {
     fetch: optionalFunction('fetch', init.fetch),
     headers: checkHeadersOption(init.headers),
     method,
-    body: init.body,
+    body,
     signal: checkSignal(init.signal),
     lastEventId: init.lastEventId == null ? undefined : String(init.lastEventId),
     heartbeatTimeout,

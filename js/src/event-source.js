@@ -26,12 +26,16 @@ const OPEN = 1;
 const CLOSED = 2;
 const DEFAULT_RECONNECTION_TIME = 3000; // Chromium's
 const DEFAULT_MAX_DELAY = 30000;
+const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout's largest delay
 const FETCHED_SCHEMES = new Set(['http:', 'https:', 'data:']);
 const SPECIAL_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:']);
 // The URL Standard's forbidden domain code points. A valid URL of a special scheme never has one
 // in its host, but Chromium's URL parser lets some through percent-encoded ("http://a b/" gives
 // the host "a%20b"), so the constructor checks the host it got.
 const FORBIDDEN_DOMAIN_CODE_POINT = /[\x00-\x20#%/:<>?@[\\\]^|\x7f]/;
+
+// What fromReadableStream() passes to the constructor instead of a URL (nobody else can).
+const FROM_STREAM = Object.freeze({});
 
 // window.stop() aborts the page's fetches, and Chromium fails an EventSource it stops. A fetch
 // body read then rejects with a plain network error, indistinguishable from a dropped
@@ -171,6 +175,8 @@ const MESSAGES = {
   cors: () => 'The cross-origin request was refused (CORS)',
   wasm: (d) => `The WebAssembly parser could not start: ${errorText(d.error)}`,
   'invalid-response': (d) => d.problem,
+  'invalid-chunk': (d) => d.problem,
+  'stream-error': (d) => `The stream failed: ${errorText(d.error)}`,
 };
 
 // The `error` event: a plain Event, as the standard fires, with the diagnostics the polyfill
@@ -178,7 +184,7 @@ const MESSAGES = {
 // 5's name for it).
 function errorEvent(details) {
   const event = new Event('error');
-  const message = MESSAGES[details.reason]?.(details);
+  const message = details.message ?? MESSAGES[details.reason]?.(details);
   const code = details.reason === 'http-status' || details.reason === 'mime-type' ? details.status : undefined;
   for (const [key, value] of Object.entries({ ...details, code, message })) {
     if (value !== undefined) Object.defineProperty(event, key, { value, enumerable: true });
@@ -243,6 +249,8 @@ export class WasmEventSource extends EventTargetBase {
   #handlers = { open: null, message: null, error: null };
   #handlerListeners = {};
   #contentType = null; // of the open response
+  #streamReader = null; // fromReadableStream: the reader of the stream it reads
+  #inBackForwardCache = false; // its page is in the back/forward cache: no request until restored
 
   // The readyState constants as WebIDL defines them (enumerable, neither writable nor
   // configurable, on the constructor and the prototype), and eventsource 5's mark that a
@@ -254,10 +262,36 @@ export class WasmEventSource extends EventTargetBase {
       Object.defineProperty(this.prototype, name, descriptor);
     }
     Object.defineProperty(this, Symbol.for('eventsource.supports-fetch-override'), { value: true });
+    // `using source = new EventSource(url)` closes it at the end of the block.
+    if (typeof Symbol.dispose === 'symbol') {
+      Object.defineProperty(this.prototype, Symbol.dispose, {
+        value: function dispose() { this.close(); },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+
+  /**
+   * whatwg/html PR #12272: an EventSource that parses `stream` (a ReadableStream of bytes) instead
+   * of fetching: URL about:event-stream, origin "null", no reconnection. It opens at once (an
+   * `open` event after this returns), and the end or failure of the stream fails it (CLOSED,
+   * then `error`). The stream is locked to it; close() cancels it.
+   */
+  static fromReadableStream(stream) {
+    if (stream === null || typeof stream !== 'object' || typeof stream.getReader !== 'function') {
+      throw new TypeError(`EventSource.fromReadableStream() takes a ReadableStream, got ${describeValue(stream)}`);
+    }
+    if (stream.locked) throw new TypeError('EventSource.fromReadableStream(): the stream is locked to a reader already');
+    return new WasmEventSource(FROM_STREAM, stream);
   }
 
   constructor(url, eventSourceInitDict = undefined) {
     super();
+    if (url === FROM_STREAM) {
+      this.#readStream(eventSourceInitDict);
+      return;
+    }
     if (arguments.length === 0) {
       throw new TypeError("Failed to construct 'EventSource': 1 argument required, but only 0 present.");
     }
@@ -280,6 +314,7 @@ export class WasmEventSource extends EventTargetBase {
       }
       signal.addEventListener('abort', () => this.close(), { once: true });
     }
+    WasmEventSource.#watchPage(this);
     this.#connect();
   }
 
@@ -289,6 +324,10 @@ export class WasmEventSource extends EventTargetBase {
   get url() { return this.#url; }
   get withCredentials() { return this.#withCredentials; }
   get readyState() { return this.#readyState; }
+  /** PR #12272: the last event ID string, what a reconnection sends as Last-Event-ID. */
+  get lastEventId() { return this.#lastEventId; }
+  /** PR #12272: the reconnection time in ms (3000 until the stream sets `retry`). */
+  get reconnectionTime() { return this.#reconnectionTime; }
   get [Symbol.toStringTag]() { return 'EventSource'; }
 
   get onopen() { return this.#handlers.open; }
@@ -304,6 +343,20 @@ export class WasmEventSource extends EventTargetBase {
     clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
     this.#session?.dispose();
+    cancelQuietly(this.#streamReader);
+    this.#streamReader = null;
+    WasmEventSource.#pageSources.delete(this);
+  }
+
+  /**
+   * PR #12272: discards the buffered partial event and line, as at the end of a stream, so that
+   * a fresh stream can be piped in; the last event ID and the reconnection time stay.
+   */
+  reset() {
+    // (The PR does not say whether a fresh stream may start with a BOM again: it may, as a
+    // reconnection's response may, since the parser's reset re-arms BOM removal.)
+    if (this.#readyState === CLOSED || !this.#session || this.#session.disposed) return;
+    this.#deliverState(this.#session.reset());
   }
 
   // An event handler attribute keeps the listener position where it was first set, as in the
@@ -484,40 +537,86 @@ export class WasmEventSource extends EventTargetBase {
       this.#fail({ reason: 'invalid-response', problem: 'the body reader has no read() method' });
       return;
     }
+    const ended = () => this.#reestablish({ reason: 'end-of-stream', status: 200, contentType });
+    if (reader === null) {
+      ended(); // no body: an empty stream
+      return;
+    }
+    await this.#pump(reader, current, {
+      ended,
+      // Chromium rejects the body read after window.stop() with a plain network error.
+      failed: (error) =>
+        error?.name === 'AbortError' || windowStops() !== stops
+          ? this.#fail({ reason: 'aborted', error })
+          : this.#reestablish({ reason: 'network', error, status: 200, contentType }),
+      invalid: (problem) => this.#fail({ reason: 'invalid-response', problem }),
+    });
+  }
+
+  // PR #12272's source: the stream instead of a response, read once; whatever ends it fails the
+  // connection, since there is nothing to reconnect to.
+  async #readStream(stream) {
+    this.#url = 'about:event-stream';
+    this.#requestUrl = null;
+    this.#withCredentials = false;
+    this.#options = checkInit(undefined);
+    this.#origin = 'null'; // the opaque origin of about:event-stream
+    const reader = stream.getReader();
+    this.#streamReader = reader;
+    const controller = new AbortController();
+    this.#controller = controller;
+    const current = () => this.#controller === controller && this.#readyState !== CLOSED;
+    await null; // CONNECTING until after fromReadableStream() returned, as the PR's tests say
+    if (!current()) return;
+    try {
+      this.#session = new Session({ limit: this.#options.limit, skipOversized: true });
+    } catch (error) {
+      this.#fail({ reason: 'wasm', error });
+      return;
+    }
+    this.#readyState = OPEN;
+    this.dispatchEvent(new Event('open'));
+    if (!current()) return;
+    await this.#pump(reader, current, {
+      ended: () => this.#fail({ reason: 'end-of-stream', message: 'The stream ended' }),
+      failed: (error) => this.#fail({ reason: 'stream-error', error }),
+      // (The PR's stream is of Uint8Array: any BufferSource is taken by its bytes here, as for a
+      // custom fetch's body; anything else ends it.)
+      invalid: (problem) => this.#fail({ reason: 'invalid-chunk', problem }),
+    });
+  }
+
+  // Reads `reader` into the parser chunk by chunk until the stream ends, fails or the source
+  // stops wanting it; `ending` says what each end means for this kind of source.
+  async #pump(reader, current, ending) {
     try {
       for (;;) {
-        const result = reader === null ? { done: true } : await reader.read();
+        const result = await reader.read();
         if (!current()) {
           cancelQuietly(reader);
           return;
         }
         if (result === null || typeof result !== 'object') {
           cancelQuietly(reader);
-          this.#fail({ reason: 'invalid-response', problem: `read() resolved to ${describeValue(result)}` });
+          ending.invalid(`read() resolved to ${describeValue(result)}`);
           return;
         }
         if (result.done) {
-          this.#reestablish({ reason: 'end-of-stream', status: 200, contentType });
+          ending.ended();
           return;
         }
         // Fetch's bodies are streams of Uint8Array; any other BufferSource is taken by its bytes.
         const bytes = bufferSourceBytes(result.value);
         if (bytes === null) {
           cancelQuietly(reader);
-          this.#fail({
-            reason: 'invalid-response',
-            problem: `the body yielded ${describeValue(result.value)}, not bytes`,
-          });
+          ending.invalid(`the stream yielded ${describeValue(result.value)}, not bytes`);
           return;
         }
         this.#armHeartbeat();
         if (!this.#deliver(this.#session.feed(bytes))) return;
       }
     } catch (error) {
-      if (!current()) return;
-      // Chromium rejects the body read after window.stop() with a plain network error.
-      if (error?.name === 'AbortError' || windowStops() !== stops) this.#fail({ reason: 'aborted', error });
-      else this.#reestablish({ reason: 'network', error, status: 200, contentType });
+      if (current()) ending.failed(error);
     }
   }
 
@@ -611,7 +710,7 @@ export class WasmEventSource extends EventTargetBase {
       this.#fail({ ...details, reason: 'reconnect-limit', cause: details.reason, attempts: policy.maxAttempts });
       return;
     }
-    const reconnectDelay = Math.max(minimumDelay, this.#reconnectDelay(policy));
+    const reconnectDelay = Math.min(Math.max(minimumDelay, this.#reconnectDelay(policy)), MAX_TIMEOUT);
     this.#readyState = CONNECTING;
     this.dispatchEvent(errorEvent({ ...details, reconnectDelay }));
     if (this.#readyState !== CONNECTING) return; // closed by an error handler
@@ -619,6 +718,42 @@ export class WasmEventSource extends EventTargetBase {
       this.#reconnectTimer = null;
       if (this.#readyState === CONNECTING) this.#connect();
     }, reconnectDelay);
+  }
+
+  // whatwg/html PR #12381: a page entering the back/forward cache aborts the fetches of its
+  // sources; restored, they reconnect at once, with no error event and no reconnection delay.
+  static #pageSources = new Set(); // the URL-based sources of this window that are not CLOSED
+  static #watchingPage = false;
+  static #watchPage(source) {
+    const page = globalThis;
+    if (typeof page.addEventListener !== 'function' || !('onpageshow' in page)) return; // no window
+    WasmEventSource.#pageSources.add(source);
+    if (WasmEventSource.#watchingPage) return;
+    WasmEventSource.#watchingPage = true;
+    page.addEventListener('pagehide', (event) => {
+      if (event.persisted) for (const each of WasmEventSource.#pageSources) each.#enterBackForwardCache();
+    });
+    page.addEventListener('pageshow', (event) => {
+      if (event.persisted) for (const each of [...WasmEventSource.#pageSources]) each.#leaveBackForwardCache();
+    });
+  }
+
+  #enterBackForwardCache() {
+    if (this.#readyState === CLOSED) return;
+    this.#stopRequest();
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = null;
+    if (this.#session && !this.#session.disposed) this.#deliverState(this.#session.reset());
+    // (The PR leaves readyState open while the page is cached, when no script runs: CONNECTING,
+    // what it is until the reconnection opens.)
+    this.#readyState = CONNECTING;
+    this.#inBackForwardCache = true;
+  }
+
+  #leaveBackForwardCache() {
+    if (!this.#inBackForwardCache) return;
+    this.#inBackForwardCache = false;
+    if (this.#readyState === CONNECTING) this.#connect();
   }
 
   // The records of a reset: only the ID buffer can move.
@@ -630,13 +765,15 @@ export class WasmEventSource extends EventTargetBase {
 
   // The standard waits the reconnection time; a policy backs off from it exponentially with
   // jitter, but never below it.
+  // (At most 2^31 - 1 ms, 24.8 days: a server's `retry: 99999999999` must not overflow setTimeout,
+  // which then fires at once, into a reconnection storm.)
   #reconnectDelay(policy) {
-    if (!policy) return this.#reconnectionTime;
+    if (!policy) return Math.min(this.#reconnectionTime, MAX_TIMEOUT);
     const factor = policy.factor ?? 2;
     const maxDelay = policy.maxDelay ?? DEFAULT_MAX_DELAY;
     const jitter = Math.min(Math.max(policy.jitter ?? 0.5, 0), 1);
     const backoff = Math.min(maxDelay, this.#reconnectionTime * factor ** (this.#failures - 1));
-    return Math.max(this.#reconnectionTime, backoff * (1 - jitter * Math.random()));
+    return Math.min(Math.max(this.#reconnectionTime, backoff * (1 - jitter * Math.random())), MAX_TIMEOUT);
   }
 
   // §9.2.3 "fail the connection": CLOSED, error, and no reconnection.

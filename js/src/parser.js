@@ -172,7 +172,7 @@ export function createParser(config, { reportIgnored } = {}) {
     return text.startsWith(LATIN1_BOM) ? `\uFEFF${text.slice(LATIN1_BOM.length)}` : text;
   }
 
-  return {
+  const parser = {
     feed(chunk) {
       if (terminated) {
         throw new Error(
@@ -209,4 +209,7 @@ export function createParser(config, { reportIgnored } = {}) {
       session.dispose();
     },
   };
+  // `using parser = createParser(…)` disposes it at the end of the block.
+  if (typeof Symbol.dispose === 'symbol') parser[Symbol.dispose] = parser.dispose;
+  return parser;
 }

@@ -1,13 +1,8 @@
 // EventSourceParserStream: eventsource-parser/stream's TransformStream, from text or bytes to
 // event objects, on the WebAssembly parser. Bytes need no TextDecoderStream in front: the module
 // decodes them itself, which saves a pass.
+import { describeValue } from './bytes.js';
 import { createParser } from './parser.js';
-
-function checkOnError(onError) {
-  if (onError !== undefined && onError !== 'terminate' && typeof onError !== 'function') {
-    throw new TypeError("EventSourceParserStream: `onError` must be 'terminate' or a function");
-  }
-}
 
 // (Where there is no TransformStream, only constructing the class fails, not loading it.)
 const TransformStreamBase =
@@ -20,8 +15,12 @@ const TransformStreamBase =
       };
 
 export class EventSourceParserStream extends TransformStreamBase {
-  constructor({ onError, onRetry, onComment, onId, maxBufferSize } = {}) {
-    checkOnError(onError);
+  // onError: 'terminate', a function, or (as in eventsource-parser) anything else to ignore errors.
+  constructor(options = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`new EventSourceParserStream(options): options must be an object, got ${describeValue(options)}`);
+    }
+    const { onError, onRetry, onComment, onId, maxBufferSize } = options;
     let parser;
     let errored = false;
     super({
@@ -46,7 +45,7 @@ export class EventSourceParserStream extends TransformStreamBase {
             maxBufferSize,
           },
           // Unknown fields and ignored retries only when someone hears them.
-          { reportIgnored: onError !== undefined },
+          { reportIgnored: onError === 'terminate' || typeof onError === 'function' },
         );
       },
       transform(chunk) {

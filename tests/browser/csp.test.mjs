@@ -13,6 +13,7 @@ let browser;
 let server;
 let policy = STRICT;
 let dropIn = 'wasm-eventsource.js';
+let body = null; // the page's scripts, when not the drop-in's
 
 before(async () => {
   server = await startTestServer();
@@ -26,8 +27,8 @@ before(async () => {
 <html><head><meta charset="utf-8"><title>CSP</title></head>
 <body>
 <script src="/tests/browser/pages/csp-guard.js"></script>
-<script src="/dist/${dropIn}"></script>
-<script src="/tests/browser/pages/csp-client.js"></script>
+${body ?? `<script src="/dist/${dropIn}"></script>
+<script src="/tests/browser/pages/csp-client.js"></script>`}
 </body></html>`);
   });
   server.route('/csp-stream', async (req, res) => {
@@ -77,6 +78,20 @@ for (const file of ['wasm-eventsource.js', 'wasm-eventsource.min.js']) {
     ]);
   });
 }
+
+test(`wasm-eventsource/embind works under "${STRICT}" without a violation (built with DYNAMIC_EXECUTION=0)`, async () => {
+  policy = STRICT;
+  body = '<script type="module" src="/tests/browser/pages/csp-embind.js"></script>';
+  try {
+    const { state, violations, problems } = await loadCspPage();
+    assert.deepEqual(violations, [], 'securitypolicyviolation events');
+    assert.deepEqual(problems, [], 'page errors and console errors');
+    assert.equal(state.error, null);
+    assert.deepEqual(state.parsed, ['through embind']);
+  } finally {
+    body = null;
+  }
+});
 
 // The control: without 'wasm-unsafe-eval' the page cannot compile the module, and the harness
 // above does see it — so a CSP problem of the drop-in would make the tests above fail.

@@ -1,7 +1,9 @@
 // Every shared check, by group (see README.md).
+import { badOptionChecks } from './bad-options.mjs';
 import { conformanceChecks } from './conformance.mjs';
 import { customFetchChecks } from './custom-fetch.mjs';
 import { feedInputChecks } from './feed-input.mjs';
+import { fromReadableStreamChecks } from './from-readable-stream.mjs';
 import { parserContractChecks } from './parser-contract.mjs';
 import { parserStreamChecks } from './parser-stream.mjs';
 
@@ -11,4 +13,6 @@ export const checkGroups = {
   'createParser: eventsource-parser 4': parserContractChecks,
   'EventSourceParserStream: eventsource-parser/stream': parserStreamChecks,
   conformance: conformanceChecks,
+  'EventSource.fromReadableStream, reset, lastEventId, reconnectionTime, dispose': fromReadableStreamChecks,
+  'bad options': badOptionChecks,
 };

@@ -59,7 +59,8 @@ describe('the packed tarball', () => {
     const files = run('tar', ['-tzf', tarball]).trim().split('\n').map((f) => f.replace(/^package\//, ''));
     for (const expected of ['LICENSE', 'package.json', 'README.md', 'dist/index.mjs', 'dist/index.cjs', 'dist/index.d.mts',
       'dist/index.d.cts', 'dist/stream.mjs', 'dist/stream.cjs', 'dist/stream.d.mts', 'dist/stream.d.cts', 'dist/drop-in.d.ts',
-      'dist/wasm-eventsource.js', 'dist/wasm-eventsource.min.js', 'dist/workerd/index.mjs', 'dist/workerd/stream.mjs',
+      'dist/wasm-eventsource.js', 'dist/wasm-eventsource.min.js', 'dist/embind.mjs', 'dist/embind.cjs', 'dist/embind.d.mts',
+      'dist/embind.d.cts', 'dist/workerd/index.mjs', 'dist/workerd/stream.mjs',
       'dist/wasm2js/index.mjs', 'dist/wasm2js/index.cjs', 'dist/wasm2js/stream.mjs', 'dist/wasm2js/stream.cjs',
       'dist/wasm2js/index.d.mts', 'dist/wasm2js/index.d.cts', 'dist/wasm-eventsource.wasm2js.js',
       'dist/wasm-eventsource.wasm2js.min.js']) {
@@ -73,10 +74,10 @@ describe('the packed tarball', () => {
 
 // [moduleResolution, module, the usage files it compiles]
 const RESOLUTIONS = [
-  ['bundler', 'esnext', ['usage.ts', 'usage-drop-in.ts']],
-  ['node16', 'node16', ['usage.mts', 'usage-drop-in.mts', 'usage.cts']],
-  ['nodenext', 'nodenext', ['usage.mts', 'usage-drop-in.mts', 'usage.cts']],
-  ['node10', 'commonjs', ['usage.ts', 'usage-drop-in.ts', 'usage.cts']],
+  ['bundler', 'esnext', ['usage.ts', 'usage-drop-in.ts', 'usage-embind.ts']],
+  ['node16', 'node16', ['usage.mts', 'usage-drop-in.mts', 'usage-embind.mts', 'usage.cts']],
+  ['nodenext', 'nodenext', ['usage.mts', 'usage-drop-in.mts', 'usage-embind.mts', 'usage.cts']],
+  ['node10', 'commonjs', ['usage.ts', 'usage-drop-in.ts', 'usage-embind.ts', 'usage.cts']],
   // What a Worker's and a React Native app's TypeScript resolve (their builds' types).
   ['bundler', 'esnext', ['usage.ts'], ['workerd']],
   ['bundler', 'esnext', ['usage.ts'], ['react-native']],
@@ -92,7 +93,8 @@ describe('the types compile in a consumer project', () => {
     mkdirSync(src, { recursive: true });
     // One source, as .ts (bundler, node10) and .mts (ESM under node16/nodenext).
     for (const [from, to] of [['usage.ts', 'usage.ts'], ['usage.ts', 'usage.mts'], ['usage-drop-in.ts', 'usage-drop-in.ts'],
-      ['usage-drop-in.ts', 'usage-drop-in.mts'], ['usage.cts', 'usage.cts']]) {
+      ['usage-drop-in.ts', 'usage-drop-in.mts'], ['usage-embind.ts', 'usage-embind.ts'], ['usage-embind.ts', 'usage-embind.mts'],
+      ['usage.cts', 'usage.cts']]) {
       copyFileSync(join(here, from), join(src, to));
     }
   });
@@ -127,6 +129,14 @@ describe('the package runs from the tarball', () => {
       createParser({ onEvent: (e) => seen.push(e.data) }).feed('data: cjs\\n\\n');
       console.log(seen.join(), typeof EventSource, typeof EventSourceParserStream);`], { cwd: project });
     assert.equal(cjs.trim(), 'cjs function function');
+    for (const [flag, load] of [['--input-type=module', "const { default: initSse } = await import('wasm-eventsource/embind');"],
+      ['--input-type=commonjs', "const initSse = require('wasm-eventsource/embind').default;"]]) {
+      const out = run(process.execPath, [flag, '-e', `(async () => { ${load}
+        const sse = await initSse(); const seen = [];
+        const sink = sse.EventSink.implement({ onEvent: (e) => seen.push(e.data) });
+        const parser = new sse.Parser(sink); parser.feed('data: embind\\n\\n'); console.log(seen.join()); })();`], { cwd: project });
+      assert.equal(out.trim(), 'embind', flag);
+    }
   });
 });
 
@@ -200,6 +210,8 @@ describe('the build without WebAssembly runs in Node too', () => {
 describe('tree shaking: a bundle of one part carries no other', () => {
   // Strings that only the EventSource's module holds.
   const EVENT_SOURCE_MARKERS = ["Failed to construct 'EventSource'", 'eventsource.supports-fetch-override'];
+  // (And no Embind: its runtime is in its own entry.)
+  const EMBIND_MARKER = '_embind_register';
   async function bundle(source) {
     const result = await esbuild.build({
       stdin: { contents: source, resolveDir: project, loader: 'js' },
@@ -219,7 +231,7 @@ describe('tree shaking: a bundle of one part carries no other', () => {
   test('createParser alone', async (t) => {
     const out = await bundle("import { createParser } from 'wasm-eventsource'; createParser({ onEvent: console.log }).feed('data: x\\n\\n');");
     report(t, 'createParser only', out);
-    for (const marker of EVENT_SOURCE_MARKERS) assert.ok(!out.text.includes(marker), `no ${marker}`);
+    for (const marker of [...EVENT_SOURCE_MARKERS, EMBIND_MARKER]) assert.ok(!out.text.includes(marker), `no ${marker}`);
     assert.ok(!out.text.includes('TransformStream'), 'no EventSourceParserStream either');
   });
 

@@ -39,6 +39,10 @@ extended.onmessage = (event) => event.data.length;
 extended.onerror = (event) => [event.reason, event.status, event.code, event.message, event.contentType];
 extended.addEventListener('error', (event: EventSourceErrorEvent) => event.reconnectDelay);
 extended.close();
+extended.reset();
+const resumeFrom: [string, number] = [extended.lastEventId, extended.reconnectionTime];
+const piped = EventSource.fromReadableStream(new ReadableStream<Uint8Array>());
+piped[Symbol.dispose]();
 
 const parser = createParser({
   onEvent: ({ event, data, id }: EventSourceMessage) => [event?.length, data.length, id?.length],
@@ -54,6 +58,7 @@ parser.feed(new DataView(new ArrayBuffer(1)));
 parser.reset({ consume: true });
 const id: string = parser.lastEventId;
 parser.dispose();
+parser[Symbol.dispose]();
 
 const stream = new EventSourceParserStream({ onError: 'terminate', onRetry: (ms) => ms, onComment: (c) => c });
 const writer: WritableStream<string | Uint8Array> = stream.writable;
@@ -74,4 +79,4 @@ const wasm2jsParser: ReturnType<typeof createParser> = createWasm2jsParser({ onE
 const wasm2jsSource: globalThis.EventSource = new Wasm2jsEventSource('/events');
 const wasm2jsStream: EventSourceParserStream = new Wasm2jsStream();
 
-export { same, states, id, writer, events, errorTypes, wasm2jsParser, wasm2jsSource, wasm2jsStream };
+export { same, states, id, writer, events, errorTypes, resumeFrom, wasm2jsParser, wasm2jsSource, wasm2jsStream };

@@ -3,11 +3,7 @@
 // browsers' limit for synchronous compiles, and a CSP needs only 'wasm-unsafe-eval'.
 import { wasmOffset, wasmText } from '#wasm-binary';
 
-function decodeModule(text, offset) {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = (text.charCodeAt(i) - offset) & 0xff;
-  return bytes;
-}
+import { decodeModule } from '../decode-module.js';
 
 /** The module's exports, instantiated with `imports`. */
 export function instantiateParserModule(imports) {

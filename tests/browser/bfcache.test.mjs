@@ -1,0 +1,84 @@
+// whatwg/html PR #12381 in Chromium: a page with an open polyfill source enters the back/forward
+// cache (the source aborts its fetch, which also keeps the page cacheable) and is restored (the
+// source reconnects at once, with Last-Event-ID, and dispatches no error event). Chromium runs
+// with its back/forward cache on, which playwright turns off by default. Nothing here is sent
+// with Cache-Control: no-store, which keeps a page out of Chromium's cache when its scripts
+// fetched such a response.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { launchChromium } from '../../harness/chromium.mjs';
+import { openPage, repoRoot, startTestServer } from './helpers.mjs';
+
+let browser;
+let server;
+const requests = []; // { lastEventId, closed }
+
+before(async () => {
+  server = await startTestServer();
+  server.route('/bfcache-stream', (req, res) => {
+    const request = { lastEventId: req.headers['last-event-id'] ?? null, closed: false };
+    requests.push(request);
+    req.on('close', () => (request.closed = true));
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(`id: ${requests.length}\ndata: message ${requests.length}\n\n`);
+  });
+  for (const name of ['bfcache.html', 'bfcache.js']) {
+    server.route(`/bfcache/${name}`, (req, res) => {
+      res.writeHead(200, { 'content-type': name.endsWith('.js') ? 'text/javascript' : 'text/html' });
+      res.end(readFileSync(join(repoRoot, 'tests', 'browser', 'pages', name)));
+    });
+  }
+  server.route('/elsewhere.html', (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>elsewhere</title><p>another page</p>');
+  });
+  browser = await launchChromium({ backForwardCache: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const waitFor = async (predicate, what, ms = 10_000) => {
+  const deadline = Date.now() + ms;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+};
+
+test('entering the back/forward cache aborts the fetch; restoring reconnects at once with Last-Event-ID and no error event', async () => {
+  const watch = await openPage(browser);
+  const { page } = watch;
+  try {
+    await page.goto(`${server.url}/bfcache/bfcache.html`);
+    await page.waitForFunction(() => window.log.some((e) => e.type === 'message'));
+    await page.goto(`${server.url}/elsewhere.html`);
+    await waitFor(() => requests[0]?.closed, 'the first request to be aborted');
+    await page.goBack({ waitUntil: 'commit' }); // (a page restored from the cache fires no load)
+    await page.waitForFunction(() => window.log.some((e) => e.type === 'pageshow' && e.persisted), null, { timeout: 5000 }).catch(() => {});
+    const restored = await page.evaluate(() => window.log.filter((e) => e.type === 'pageshow'));
+    assert.deepEqual(restored.map((e) => e.persisted), [false, true], 'loaded, then restored from the back/forward cache');
+    await page.waitForFunction(() => window.log.filter((e) => e.type === 'message').length === 2);
+    const log = await page.evaluate(() => window.log);
+    assert.deepEqual(
+      log.filter((e) => e.type !== 'pageshow').map((e) => [e.type, e.data ?? null, e.lastEventId ?? null, e.state]),
+      [
+        ['open', null, null, 1],
+        ['message', 'message 1', '1', 1],
+        ['open', null, null, 1],
+        ['message', 'message 2', '2', 1],
+      ],
+      'no error event, in the cache or after',
+    );
+    assert.equal(requests.length, 2);
+    assert.equal(requests[1].lastEventId, '1', 'the reconnection sends Last-Event-ID');
+    watch.assertClean();
+  } finally {
+    await watch.close();
+  }
+});
