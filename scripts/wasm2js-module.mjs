@@ -1,15 +1,16 @@
 // The esbuild plugin of the builds without WebAssembly: `#parser-module` is
 // js/src/module/wasm2js.js, its `#wasm2js` the parser as wasm2js translated it (build/wasm2js,
-// see wasm/CMakeLists.txt), and the text codec the one that works without TextDecoder and
-// TextEncoder (js/src/text-codec-portable.js).
+// see wasm/CMakeLists.txt), and the portable modules (scripts/portable-modules.mjs): the text
+// codec that works without TextDecoder and TextEncoder, an EventSource base without EventTarget.
 //
 // wasm2js writes an ES module that imports its imports from 'env' and 'wasi_snapshot_preview1'
 // and instantiates itself on load; the module made here exports `instantiateWasm2js(imports)`
 // instead (asmFunc, which takes the imports flat), so that nothing runs before the first parser.
 import { fileURLToPath } from 'node:url';
 
+import { usePortableModules } from './portable-modules.mjs';
+
 const wasm2jsLoader = fileURLToPath(new URL('../js/src/module/wasm2js.js', import.meta.url));
-const portableCodec = fileURLToPath(new URL('../js/src/text-codec-portable.js', import.meta.url));
 
 /** wasm2js's output as a module exporting instantiateWasm2js; throws if its shape changed. */
 export function wasm2jsAsModule(source) {
@@ -29,7 +30,7 @@ export function wasm2js(source) {
       build.onResolve({ filter: /^#parser-module$/ }, () => ({ path: wasm2jsLoader }));
       build.onResolve({ filter: /^#wasm2js$/ }, () => ({ path: 'wasm2js', namespace: 'wasm2js' }));
       build.onLoad({ filter: /.*/, namespace: 'wasm2js' }, () => ({ contents, loader: 'js' }));
-      build.onResolve({ filter: /^\.\/text-codec\.js$/ }, () => ({ path: portableCodec }));
+      usePortableModules(build, ['text-codec', 'event-target']);
     },
   };
 }

@@ -18,6 +18,7 @@ import {
   retryAt,
   textAt,
 } from './session.js';
+import { EventTargetBase, platformCallsHandlerProperties } from './event-target.js';
 import { encodeUtf8 } from './text-codec.js';
 import { memorySize } from './wasm.js';
 
@@ -198,36 +199,6 @@ function backgroundTimeout(callback, ms) {
   const timer = setTimeout(callback, ms);
   if (typeof timer === 'object' && typeof timer?.unref === 'function') timer.unref();
   return timer;
-}
-
-// (Where there is no EventTarget, as in React Native's Hermes, only constructing the class
-// fails, not loading it: createParser from the same entry still works.)
-const EventTargetBase =
-  typeof EventTarget === 'function'
-    ? EventTarget
-    : class {
-        constructor() {
-          throw new TypeError('EventSource needs EventTarget, which this platform lacks');
-        }
-      };
-
-// workerd's EventTarget calls a target's on<type> property itself at every dispatch, ahead of
-// its listeners (cloudflare/workerd#6022): there a handler attribute adds no listener, or its
-// handler would run twice. Probed once, with a target whose onprobe is a getter like ours.
-let platformCallsHandlers = null;
-function platformCallsHandlerProperties() {
-  if (platformCallsHandlers === null) {
-    platformCallsHandlers = false;
-    try {
-      class Probe extends EventTargetBase {
-        get onprobe() {
-          return () => (platformCallsHandlers = true);
-        }
-      }
-      new Probe().dispatchEvent(new Event('probe'));
-    } catch {}
-  }
-  return platformCallsHandlers;
 }
 
 export class WasmEventSource extends EventTargetBase {
