@@ -6,14 +6,22 @@
 //   dist/*.d.mts, dist/*.d.cts, dist/drop-in.d.ts     types (from types/), per module format
 //   dist/wasm-eventsource(.min).js                    the drop-in classic script
 //   dist/embind.mjs, dist/embind.cjs                  the Embind binding (wasm-eventsource/embind)
+// and the same API from other sources of the module:
+//   dist/workerd/ (index.mjs, stream.mjs, sse-parser.wasm)  the module imported as a .wasm file
+//                                                       (the `workerd` export condition)
+//   dist/wasm2js/ (index.mjs/.cjs, stream.mjs/.cjs)    the module as JavaScript (wasm2js), for
+//                                                       engines without WebAssembly (`react-native`)
+//   dist/wasm-eventsource.wasm2js(.min).js            its drop-in classic script
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 import { embedWasm } from './embed-wasm.mjs';
+import { importWasmFile, WASM_FILE } from './wasm-file.mjs';
+import { wasm2js } from './wasm2js-module.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -28,6 +36,10 @@ const run = (command, args) =>
 run('emcmake', ['cmake', '-S', '.', '-B', wasmBuild, '-DCMAKE_BUILD_TYPE=Release']);
 run('cmake', ['--build', wasmBuild, '-j', '2']);
 const wasm = readFileSync(join(wasmBuild, 'sse-parser.wasm'));
+const wasm2jsBuild = join(root, 'build', 'wasm2js');
+run('emcmake', ['cmake', '-S', '.', '-B', wasm2jsBuild, '-DCMAKE_BUILD_TYPE=Release', '-DSSE_WASM2JS=ON']);
+run('cmake', ['--build', wasm2jsBuild, '-j', '2']);
+const wasm2jsSource = readFileSync(join(wasm2jsBuild, 'sse-parser.wasm2js.js'), 'utf8');
 
 const common = {
   bundle: true,
@@ -68,6 +80,53 @@ await Promise.all([
 ]);
 // (The parser and EventSource entries only made their chunks: nothing imports the entries.)
 for (const name of ['parser', 'event-source']) rmSync(join(dist, 'chunks', `${name}.mjs`));
+
+// The variants: the same entries and chunks in a folder of their own, with another source of
+// the module (and, without WebAssembly, the text codec that needs no TextDecoder).
+const variant = (plugin) => ({ ...common, plugins: [plugin] });
+const splitEntries = (outdir, plugin) =>
+  esbuild.build({
+    ...variant(plugin),
+    entryPoints: {
+      index: 'js/src/index.js',
+      stream: 'js/src/stream-entry.js',
+      'chunks/parser': 'js/src/parser.js',
+      'chunks/event-source': 'js/src/event-source.js',
+    },
+    outdir,
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+  });
+const wasm2jsPlugin = wasm2js(wasm2jsSource);
+await Promise.all([
+  splitEntries('dist/workerd', importWasmFile()),
+  splitEntries('dist/wasm2js', wasm2jsPlugin),
+  esbuild.build({ ...variant(wasm2jsPlugin), entryPoints: ['js/src/index.js'], outfile: 'dist/wasm2js/index.cjs', format: 'cjs' }),
+  esbuild.build({
+    ...variant(wasm2jsPlugin),
+    entryPoints: ['js/src/drop-in.js'],
+    outfile: 'dist/wasm-eventsource.wasm2js.js',
+    format: 'iife',
+  }),
+  esbuild.build({
+    ...variant(wasm2jsPlugin),
+    entryPoints: ['js/src/drop-in.js'],
+    outfile: 'dist/wasm-eventsource.wasm2js.min.js',
+    format: 'iife',
+    minify: true,
+  }),
+]);
+for (const folder of ['workerd', 'wasm2js']) {
+  for (const name of ['parser', 'event-source']) rmSync(join(dist, folder, 'chunks', `${name}.mjs`));
+}
+// The .wasm file goes beside the one chunk that imports it.
+const importers = readdirSync(join(dist, 'workerd'), { recursive: true })
+  .filter((file) => file.endsWith('.mjs'))
+  .filter((file) => readFileSync(join(dist, 'workerd', file), 'utf8').includes(`"./${WASM_FILE}"`));
+if (importers.length !== 1) throw new Error(`build: ${importers.length} workerd files import ${WASM_FILE}, expected 1`);
+copyFileSync(join(wasmBuild, 'sse-parser.wasm'), join(dist, 'workerd', dirname(importers[0]), WASM_FILE));
 // wasm-eventsource/embind: the Embind binding (its own module, with its WebAssembly inside) and
 // the JS that guards it, as ESM and CommonJS; nothing of it is in the other bundles.
 const embindModule = {
@@ -101,6 +160,17 @@ for (const name of ['index', 'stream', 'embind']) {
   writeFileSync(join(dist, `${name}.d.mts`), source.replaceAll("'./index.js'", "'./index.mjs'"));
   writeFileSync(join(dist, `${name}.d.cts`), source.replaceAll("'./index.js'", "'./index.cjs'"));
 }
+// The wasm2js entries have the main entries' types (one API).
+for (const name of ['index', 'stream']) {
+  for (const ext of ['mts', 'cts']) {
+    const module = `../${name}.${ext.replace('t', 'j')}`;
+    writeFileSync(join(dist, 'wasm2js', `${name}.d.${ext}`), `export * from '${module}';\n${name === 'index' ? `export { default } from '${module}';\n` : ''}`);
+  }
+}
+writeFileSync(
+  join(dist, 'wasm2js', 'stream.cjs'),
+  "'use strict';\n// wasm-eventsource/stream without WebAssembly.\nconst { EventSourceParserStream, ParseError } = require('./index.cjs');\nmodule.exports = { EventSourceParserStream, ParseError };\n",
+);
 writeFileSync(
   join(dist, 'drop-in.d.ts'),
   // (A .d.ts of this CommonJS package: it takes the CommonJS types.)
@@ -108,7 +178,8 @@ writeFileSync(
 );
 
 const sizes = { 'sse-parser.wasm': wasm };
-for (const file of ['dist/wasm-eventsource.min.js', 'dist/wasm-eventsource.js', 'dist/index.cjs', 'dist/embind.mjs']) {
+for (const file of ['dist/wasm-eventsource.min.js', 'dist/wasm-eventsource.js', 'dist/index.cjs', 'dist/embind.mjs',
+  'dist/wasm-eventsource.wasm2js.min.js', 'dist/wasm-eventsource.wasm2js.js']) {
   sizes[file] = readFileSync(join(root, file));
 }
 // The ESM build is several files: all of them together.

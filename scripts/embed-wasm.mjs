@@ -1,5 +1,6 @@
-// The esbuild plugin that resolves `#wasm-binary` (imported by js/src/wasm.js) to the parser's
-// WebAssembly module as a string literal, so every bundle carries it inside (and `#embind-binary`,
+// The esbuild plugin of the builds that embed the module: `#parser-module` (imported by
+// js/src/wasm.js) is js/src/module/embedded.js, and its `#wasm-binary` the parser's WebAssembly
+// module as a string literal, so every bundle carries it inside (and `#embind-binary`,
 // js/src/embind.js's, to the Embind binding's).
 //
 // The encoding is one ASCII character per byte: the byte plus an offset (mod 256) as itself
@@ -7,7 +8,10 @@
 // gzips smallest (45 for the module of 2026-12: 10.1 KB gzip against 13.2 KB for base64, whose
 // 6-bit groups hide the byte patterns gzip would find). ASCII only, so the page's charset
 // cannot corrupt it.
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+
+const embeddedLoader = fileURLToPath(new URL('../js/src/module/embedded.js', import.meta.url));
 
 function encode(bytes, offset) {
   let text = '';
@@ -36,6 +40,7 @@ export function embedWasm(wasmBytes, specifier = '#wasm-binary') {
   return {
     name: `embed-wasm ${specifier}`,
     setup(build) {
+      if (specifier === '#wasm-binary') build.onResolve({ filter: /^#parser-module$/ }, () => ({ path: embeddedLoader }));
       build.onResolve({ filter: new RegExp(`^${specifier}$`) }, () => ({ path: specifier, namespace: 'embed-wasm' }));
       build.onLoad({ filter: /.*/, namespace: 'embed-wasm' }, () => ({
         contents: `export const wasmText = '${text}';\nexport const wasmOffset = ${offset};\n`,

@@ -27,7 +27,8 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm dependencies (esbuild, playwright-core): installed when missing or older than the lockfile.
+# npm dependencies (esbuild, playwright-core, and the runtimes the tests use: deno, bun, miniflare
+# with its workerd, hermes-engine-cli, Babel): installed when missing or older than the lockfile.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund
 fi

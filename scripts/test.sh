@@ -2,7 +2,7 @@
 # `npm test`: installs what is missing, builds, and runs every test: the native suite in a
 # release build and again under AddressSanitizer + UndefinedBehaviorSanitizer, the libFuzzer
 # targets for 30 s each, then the WebAssembly build with the JS suites in Node and in headless
-# Chromium, and the harness.
+# Chromium, the other runtimes (workerd, Hermes, Deno, Bun), and the harness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -34,5 +34,20 @@ if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
   echo "== browser tests in headless Chromium"
   node --test --test-concurrency=1 tests/browser/
 fi
+echo "== workerd (miniflare): the corpus and an EventSource in a Worker, the module imported as a .wasm file"
+node --test --test-concurrency=1 tests/workerd/
+echo "== Hermes: the corpus through the build without WebAssembly, bundled and lowered to ES5"
+node --test --test-concurrency=1 tests/hermes/
+# The Node test files under Deno and Bun, less the two that measure Node's own process (heap and
+# RSS of node --expose-gc children): tests/js/leaks.test.mjs and tests/js/load.test.mjs.
+runtime_tests=()
+for file in tests/js/*.test.mjs; do
+  case $file in tests/js/leaks.test.mjs | tests/js/load.test.mjs) ;; *) runtime_tests+=("./$file") ;; esac
+done
+echo "== Deno: the Node JS tests, its MessageEvent, and the harness's scenarios against Deno's own EventSource"
+DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 node_modules/.bin/deno test --allow-all --no-check "${runtime_tests[@]}" tests/deno/message-event.test.mjs
+node --test tests/deno/conformance.test.mjs
+echo "== Bun: the Node JS tests"
+NO_COLOR=1 node_modules/.bin/bun test --timeout 120000 "${runtime_tests[@]}"
 echo "== harness: scenario server, conformance against Chromium's own EventSource, endpoint checker"
 node --test --test-concurrency=1 tests/harness/

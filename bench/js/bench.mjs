@@ -21,6 +21,9 @@ const { values: args } = parseArgs({ options: { runs: { type: 'string', default:
 const RUNS = Number(args.runs);
 
 const { createParser, EventSource } = await import(pathToFileURL(join(root, 'dist', 'index.mjs')).href);
+// The same parser without WebAssembly (wasm2js), as the react-native condition and CSPs without
+// 'wasm-unsafe-eval' get it.
+const { createParser: createWasm2jsParser } = await import(pathToFileURL(join(root, 'dist', 'wasm2js', 'index.mjs')).href);
 const { default: initSse } = await import(pathToFileURL(join(root, 'dist', 'embind.mjs')).href);
 const sse = await initSse();
 // The module's exports alone, bundled from the sources the same way dist/ is.
@@ -86,6 +89,14 @@ const parsers = {
     let events = 0;
     let bytes = 0;
     const parser = createParser({ onEvent: (event) => { events++; bytes += event.data.length; } });
+    for (const chunk of chunks) parser.feed(chunk);
+    parser.dispose();
+    return events + bytes * 0;
+  },
+  'wasm2js createParser': (chunks) => {
+    let events = 0;
+    let bytes = 0;
+    const parser = createWasm2jsParser({ onEvent: (event) => { events++; bytes += event.data.length; } });
     for (const chunk of chunks) parser.feed(chunk);
     parser.dispose();
     return events + bytes * 0;
@@ -173,9 +184,11 @@ for (const [name, text] of Object.entries(workloads)) {
       .map(([contender, ms]) => `${contender}: ${ms.toFixed(1)} ms (${(mb / (ms / 1000)).toFixed(0)} MB/s)`)
       .join('; ');
     const ratio = row['eventsource-parser 4'] / row['wasm-eventsource createParser'];
+    const wasm2jsRatio = row['eventsource-parser 4'] / row['wasm2js createParser'];
     const esRatio = row['npm eventsource EventSource'] / row['wasm-eventsource EventSource'];
     console.log(
       `${name} @ ${size} B: ${line}\n  createParser vs eventsource-parser: ×${ratio.toFixed(2)}` +
+        `; wasm2js createParser vs eventsource-parser: ×${wasm2jsRatio.toFixed(2)}` +
         (Number.isFinite(esRatio) ? `; EventSource vs npm eventsource: ×${esRatio.toFixed(2)}` : ''),
     );
   }

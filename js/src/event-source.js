@@ -18,6 +18,8 @@ import {
   retryAt,
   textAt,
 } from './session.js';
+import { EventTargetBase, platformCallsHandlerProperties } from './event-target.js';
+import { encodeUtf8 } from './text-codec.js';
 import { memorySize } from './wasm.js';
 
 const CONNECTING = 0;
@@ -33,7 +35,6 @@ const SPECIAL_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:']);
 // the host "a%20b"), so the constructor checks the host it got.
 const FORBIDDEN_DOMAIN_CODE_POINT = /[\x00-\x20#%/:<>?@[\\\]^|\x7f]/;
 
-const utf8 = new TextEncoder();
 // What fromReadableStream() passes to the constructor instead of a URL (nobody else can).
 const FROM_STREAM = Object.freeze({});
 
@@ -86,7 +87,7 @@ function parseEventSourceUrl(url) {
 // A header value is a byte string: the ID's UTF-8 bytes, one per character.
 function utf8ByteString(text) {
   let out = '';
-  for (const byte of utf8.encode(text)) out += String.fromCharCode(byte);
+  for (const byte of encodeUtf8(text)) out += String.fromCharCode(byte);
   return out;
 }
 
@@ -117,9 +118,11 @@ function checkHeaders(headers) {
 
 // Node's fetch refuses some header bytes that browsers send (control characters such as VT or
 // DEL, e.g. in an ID the stream set) before any request, as a TypeError whose cause is undici's
-// InvalidArgumentError: not a network error, so reconnecting would only repeat it, forever.
+// InvalidArgumentError, and Deno's as a TypeError "failed to parse header value": not network
+// errors, so reconnecting would only repeat them, forever.
 function refusedArguments(error) {
-  return error?.cause?.code === 'UND_ERR_INVALID_ARG';
+  if (error?.cause?.code === 'UND_ERR_INVALID_ARG') return true;
+  return globalThis.Deno !== undefined && error?.name === 'TypeError' && /^failed to parse header/.test(error.message);
 }
 
 // Retry-After in ms: delay-seconds or an HTTP date; 0 when absent or unreadable.
@@ -198,7 +201,7 @@ function backgroundTimeout(callback, ms) {
   return timer;
 }
 
-export class WasmEventSource extends EventTarget {
+export class WasmEventSource extends EventTargetBase {
   #url;
   #requestUrl; // where the next request goes: the final URL of the last redirected one
   #withCredentials;
@@ -332,6 +335,7 @@ export class WasmEventSource extends EventTarget {
   #setHandler(type, handler) {
     const value = typeof handler === 'function' || (handler !== null && typeof handler === 'object') ? handler : null;
     this.#handlers[type] = value;
+    if (platformCallsHandlerProperties()) return;
     if (value !== null && !this.#handlerListeners[type]) {
       this.#handlerListeners[type] = (event) => {
         const current = this.#handlers[type];

@@ -4,6 +4,7 @@
 // decoded in one call. Records come in the order of the parser's callbacks.
 // Events carry no last event ID: the reader keeps the ID buffer from ID_BUFFER records.
 import { requireBytes } from './bytes.js';
+import { decodeUtf8, encodeUtf8, encodeUtf8Into } from './text-codec.js';
 import { hasNodeBuffer, memoryBytes, memoryNodeBuffer, memoryWords, wasm } from './wasm.js';
 
 export { bufferSourceBytes, describeValue, requireBytes } from './bytes.js';
@@ -56,9 +57,6 @@ export function textAt({ records, text, wide }, i) {
   return (records[i] & WIDE ? wide : text).slice(records[i + 1], records[i + 1] + records[i + 2]);
 }
 
-// ignoreBOM: a U+FEFF at the start of the arena is data, not a byte order mark.
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-const encoder = new TextEncoder();
 const EMPTY = { records: new Uint32Array(0), text: '', wide: '' };
 
 // Typed-array calls cost ~100 ns each in V8 whatever their size, which dominates the small
@@ -83,7 +81,7 @@ function asciiString(bytes, at, size) {
   if (size <= SMALL_ASCII) return asciiText(bytes, at, size);
   const nodeBuffer = memoryNodeBuffer();
   if (nodeBuffer) return nodeBuffer.latin1Slice(at, at + size);
-  return decoder.decode(bytes.subarray(at, at + size));
+  return decodeUtf8(bytes.subarray(at, at + size));
 }
 
 function asciiText(bytes, at, size) {
@@ -148,7 +146,7 @@ export class Session {
   /** Sets the last event ID string and buffer. */
   setLastEventId(id) {
     this.#checkLive();
-    const size = this.#copyBytes(encoder.encode(id));
+    const size = this.#copyBytes(encodeUtf8(id));
     wasm().sse_session_set_last_event_id(this.#handle, size);
   }
 
@@ -190,7 +188,7 @@ export class Session {
     if (text.length === 0) return 0;
     const capacity = text.length * 3; // the most UTF-8 bytes a UTF-16 unit can become
     const at = this.#input(capacity);
-    return encoder.encodeInto(text, memoryBytes().subarray(at, at + capacity)).written;
+    return encodeUtf8Into(text, memoryBytes().subarray(at, at + capacity));
   }
 
   // Where the next `size` input bytes go. The buffer grows to a power of two, so one call into
@@ -218,7 +216,7 @@ export class Session {
     if (wideSize !== 0) {
       wide = hasNodeBuffer
         ? memoryNodeBuffer().ucs2Slice(wideAt, wideAt + wideSize)
-        : decoder.decode(bytes.subarray(wideAt, wideAt + wideSize));
+        : decodeUtf8(bytes.subarray(wideAt, wideAt + wideSize));
     }
     return { records, text, wide };
   }

@@ -1,11 +1,9 @@
-// Loads the parser's WebAssembly module, embedded in the bundle as a string (one character per
-// byte, see scripts/embed-wasm.mjs). Instantiation is synchronous (the module is ~22 KB, far
-// below the browsers' limit for synchronous compiles), so a parser or EventSource can be created
-// before anything has loaded, in windows, workers, Node and bundlers alike, and a CSP needs only
-// 'wasm-unsafe-eval'.
-import { wasmOffset, wasmText } from '#wasm-binary';
-
-import { decodeModule } from './decode-module.js';
+// Loads the parser's module. Instantiation is synchronous, so a parser or EventSource can be
+// created before anything has loaded, in windows, workers, Node and bundlers alike. Where the
+// module comes from depends on the build (`#parser-module`): embedded in the bundle (./module/
+// embedded.js), a .wasm file the platform compiled (./module/file.js, workerd), or wasm2js's
+// JavaScript translation (./module/wasm2js.js, engines without WebAssembly).
+import { instantiateParserModule } from '#parser-module';
 
 let exports_ = null;
 let heap = null; // null until first use and after each growth of the memory
@@ -20,8 +18,7 @@ const NodeBuffer =
     : null;
 
 function instantiate() {
-  const module = new WebAssembly.Module(decodeModule(wasmText, wasmOffset));
-  const instance = new WebAssembly.Instance(module, {
+  const exports = instantiateParserModule({
     // Growing the memory replaces its buffer: the views are rebuilt on their next use.
     env: { emscripten_notify_memory_growth: forgetViews },
     wasi_snapshot_preview1: {
@@ -30,8 +27,8 @@ function instantiate() {
       },
     },
   });
-  instance.exports._initialize();
-  return instance.exports;
+  exports._initialize();
+  return exports;
 }
 
 /** The module's exports, instantiated on first use. */

@@ -10,10 +10,14 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 
+import { skipIn } from '../support/runtime.mjs';
 import { CLOSED, CONNECTING, OPEN, nextEvent, record, sleep, waitFor } from './helpers.mjs';
 import {
   delayRange, headerBytes, maxRequestsIn, numberedEvents, perMinute, scenarioFixture, steadyRequestsPerMinute,
 } from './scenario-fixture.mjs';
+
+// (The scenario server runs in the same process: see tests/support/runtime.mjs.)
+const cutBodyLost = { bun: "in one Bun process, a body the node:http server writes right before socket.destroy() does not reach the client's fetch" };
 
 const s = scenarioFixture({ before, after, afterEach });
 
@@ -34,7 +38,7 @@ describe('connection cut in the middle of an event', () => {
     { id: '7', data: 'seven' },
   ];
 
-  test('the partial event is dropped, Last-Event-ID names the last complete one, and the server resumes: every event once, in order', async () => {
+  test('the partial event is dropped, Last-Event-ID names the last complete one, and the server resumes: every event once, in order', { skip: skipIn(cutBodyLost) }, async () => {
     const stream = s.scenario('cut-resume', {
       responses: [
         // cut inside event 4, after its id line: that id must not count
@@ -139,7 +143,7 @@ describe('failure storms, counted at the server', () => {
     return { source, log, requests, times: timesIn(requests, start, window) };
   }
 
-  test('network errors, default: a reconnection every retry (50 ms), no backoff — at most 1200 requests/min', async (t) => {
+  test('network errors, default: a reconnection every retry (50 ms), no backoff — at most 1200 requests/min', { skip: skipIn(cutBodyLost) }, async (t) => {
     const WINDOW = 2500;
     const { source, log, times } = await storm(WINDOW);
 
@@ -159,7 +163,7 @@ describe('failure storms, counted at the server', () => {
     assert.equal(source.readyState, CLOSED);
   });
 
-  test(`network errors, reconnect ${JSON.stringify(POLICY)}: jittered waits grow to maxDelay, requests/min under the policy's bound`, async (t) => {
+  test(`network errors, reconnect ${JSON.stringify(POLICY)}: jittered waits grow to maxDelay, requests/min under the policy's bound`, { skip: skipIn(cutBodyLost) }, async (t) => {
     const WINDOW = 4000;
     const { log, requests, times } = await storm(WINDOW, { reconnect: POLICY });
 

@@ -1,7 +1,8 @@
 // The package as users install it: `npm pack`'s tarball, extracted into an empty project, is
 // checked by publint --strict and by attw (every entry point under node10, node16 from CJS and
 // from ESM, and bundler), its types are compiled under every moduleResolution with lib.dom and
-// with @types/node instead, it runs from Node as ESM and CommonJS, and a bundle of the parser
+// with @types/node instead, it runs from Node as ESM and CommonJS, a Worker in workerd
+// (miniflare) and a script for Hermes each take it by its name alone, and a bundle of the parser
 // alone or of the stream alone carries no EventSource code.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,6 +12,9 @@ import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+
+import { hermesBundle, runHermes } from '../hermes/hermes.mjs';
+import { bundleWorker, startWorker } from '../workerd/workerd.mjs';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const here = join(repoRoot, 'tests', 'package');
@@ -56,10 +60,14 @@ describe('the packed tarball', () => {
     for (const expected of ['LICENSE', 'package.json', 'README.md', 'dist/index.mjs', 'dist/index.cjs', 'dist/index.d.mts',
       'dist/index.d.cts', 'dist/stream.mjs', 'dist/stream.cjs', 'dist/stream.d.mts', 'dist/stream.d.cts', 'dist/drop-in.d.ts',
       'dist/wasm-eventsource.js', 'dist/wasm-eventsource.min.js', 'dist/embind.mjs', 'dist/embind.cjs', 'dist/embind.d.mts',
-      'dist/embind.d.cts']) {
+      'dist/embind.d.cts', 'dist/workerd/index.mjs', 'dist/workerd/stream.mjs',
+      'dist/wasm2js/index.mjs', 'dist/wasm2js/index.cjs', 'dist/wasm2js/stream.mjs', 'dist/wasm2js/stream.cjs',
+      'dist/wasm2js/index.d.mts', 'dist/wasm2js/index.d.cts', 'dist/wasm-eventsource.wasm2js.js',
+      'dist/wasm-eventsource.wasm2js.min.js']) {
       assert.ok(files.includes(expected), `${expected} is in the tarball: ${files}`);
     }
     assert.ok(!files.some((f) => /^(js|native|tests|wasm)\//.test(f)), `no sources or tests: ${files}`);
+    assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, 'one .wasm file, the workerd build\'s');
     assert.equal(JSON.parse(readFileSync(join(project, 'node_modules', 'wasm-eventsource', 'package.json'))).license, 'MIT');
   });
 });
@@ -70,6 +78,9 @@ const RESOLUTIONS = [
   ['node16', 'node16', ['usage.mts', 'usage-drop-in.mts', 'usage-embind.mts', 'usage.cts']],
   ['nodenext', 'nodenext', ['usage.mts', 'usage-drop-in.mts', 'usage-embind.mts', 'usage.cts']],
   ['node10', 'commonjs', ['usage.ts', 'usage-drop-in.ts', 'usage-embind.ts', 'usage.cts']],
+  // What a Worker's and a React Native app's TypeScript resolve (their builds' types).
+  ['bundler', 'esnext', ['usage.ts'], ['workerd']],
+  ['bundler', 'esnext', ['usage.ts'], ['react-native']],
 ];
 const LIBS = [
   ['with lib.dom', { lib: ['es2022', 'dom'], types: [] }],
@@ -87,11 +98,13 @@ describe('the types compile in a consumer project', () => {
       copyFileSync(join(here, from), join(src, to));
     }
   });
-  for (const [moduleResolution, module, files] of RESOLUTIONS) {
+  for (const [moduleResolution, module, files, customConditions] of RESOLUTIONS) {
     for (const [libName, libOptions] of LIBS) {
-      test(`moduleResolution ${moduleResolution}, ${libName}`, () => {
-        const config = join(project, `tsconfig.${moduleResolution}.${libOptions.types.length ? 'node' : 'dom'}.json`);
+      const conditions = customConditions ? `, customConditions ${customConditions}` : '';
+      test(`moduleResolution ${moduleResolution}${conditions}, ${libName}`, () => {
+        const config = join(project, `tsconfig.${moduleResolution}${customConditions ? `.${customConditions}` : ''}.${libOptions.types.length ? 'node' : 'dom'}.json`);
         const compilerOptions = { strict: true, noEmit: true, target: 'es2022', module, moduleResolution, skipLibCheck: false, ...libOptions };
+        if (customConditions) compilerOptions.customConditions = customConditions;
         if (moduleResolution === 'node10') compilerOptions.esModuleInterop = true;
         writeFileSync(config, JSON.stringify({ compilerOptions, files: files.map((f) => `src/${f}`) }, null, 2));
         run(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], { cwd: project });
@@ -124,6 +137,73 @@ describe('the package runs from the tarball', () => {
         const parser = new sse.Parser(sink); parser.feed('data: embind\\n\\n'); console.log(seen.join()); })();`], { cwd: project });
       assert.equal(out.trim(), 'embind', flag);
     }
+  });
+});
+
+describe('the runtimes that take another build, from the tarball by the package name alone', () => {
+  const STREAM = 'retry: 100\\nid: 1\\ndata: caf\\u00e9\\n\\n: c\\nevent: t\\ndata: b\\n\\n';
+
+  test('a Worker in workerd (miniflare), bundled as wrangler does: the workerd build parses a stream with createParser', async () => {
+    const worker = await bundleWorker(
+      {
+        contents: `import { createParser } from 'wasm-eventsource';
+          export default {
+            fetch() {
+              const seen = [];
+              createParser({ onEvent: (e) => seen.push(e), onRetry: (ms) => seen.push(ms) }).feed(new TextEncoder().encode('${STREAM}'));
+              return Response.json(seen);
+            },
+          };`,
+        resolveDir: project,
+      },
+      { absWorkingDir: project },
+    );
+    assert.deepEqual([...worker.wasmModules.keys()], ['sse-parser.wasm'], 'the module imported as a .wasm file');
+    const mf = await startWorker(worker);
+    try {
+      const response = await mf.dispatchFetch('http://worker/');
+      assert.deepEqual(await response.json(), [100, { id: '1', data: 'caf\u00e9' }, { event: 't', data: 'b' }]);
+    } finally {
+      await mf.dispose();
+    }
+  });
+
+  test('a script for Hermes, bundled by esbuild with the react-native condition and lowered to ES5: the wasm2js build parses a stream with createParser', async () => {
+    const code = await hermesBundle(
+      {
+        contents: `import { createParser } from 'wasm-eventsource';
+          const seen = [];
+          const parser = createParser({ onEvent: (e) => seen.push(e), onRetry: (ms) => seen.push(ms) });
+          parser.feed('${STREAM}'.slice(0, 20));
+          parser.feed('${STREAM}'.slice(20));
+          print(JSON.stringify({ seen, WebAssembly: typeof WebAssembly }));`,
+        resolveDir: project,
+      },
+      { absWorkingDir: project },
+    );
+    assert.deepEqual(JSON.parse(await runHermes(code, { name: 'package' })), {
+      seen: [100, { id: '1', data: 'caf\u00e9' }, { event: 't', data: 'b' }],
+      WebAssembly: 'undefined',
+    });
+  });
+});
+
+describe('the build without WebAssembly runs in Node too', () => {
+  test('wasm-eventsource/wasm2js as ESM and as CommonJS, and its stream subpath', () => {
+    const esm = run(process.execPath, ['--input-type=module', '-e', `
+      import { createParser, EventSourceParserStream } from 'wasm-eventsource/wasm2js';
+      import { EventSourceParserStream as S } from 'wasm-eventsource/wasm2js/stream';
+      const seen = [];
+      createParser({ onEvent: (e) => seen.push(e.data) }).feed('data: caf\u00e9\\n\\n');
+      console.log(seen.join(), S === EventSourceParserStream);`], { cwd: project });
+    assert.equal(esm.trim(), 'caf\u00e9 true');
+    const cjs = run(process.execPath, ['-e', `
+      const { createParser } = require('wasm-eventsource/wasm2js');
+      const { EventSourceParserStream } = require('wasm-eventsource/wasm2js/stream');
+      const seen = [];
+      createParser({ onEvent: (e) => seen.push(e.data) }).feed(new TextEncoder().encode('data: cjs\\n\\n'));
+      console.log(seen.join(), typeof EventSourceParserStream);`], { cwd: project });
+    assert.equal(cjs.trim(), 'cjs function');
   });
 });
 
@@ -161,6 +241,13 @@ describe('tree shaking: a bundle of one part carries no other', () => {
       report(t, `EventSourceParserStream only, from ${from}`, out);
       for (const marker of EVENT_SOURCE_MARKERS) assert.ok(!out.text.includes(marker), `no ${marker}`);
     }
+  });
+
+  test('createParser alone from the build without WebAssembly (wasm-eventsource/wasm2js)', async (t) => {
+    const out = await bundle("import { createParser } from 'wasm-eventsource/wasm2js'; createParser({ onEvent: console.log }).feed('data: x\\n\\n');");
+    report(t, 'createParser only, wasm2js', out);
+    for (const marker of EVENT_SOURCE_MARKERS) assert.ok(!out.text.includes(marker), `no ${marker}`);
+    assert.ok(!out.text.includes('WebAssembly'), 'no WebAssembly');
   });
 
   test('the EventSource, for comparison, holds the markers', async (t) => {

@@ -1,6 +1,7 @@
 // The CommonJS view of the package (require), compiled under node16 and nodenext.
 import pkg = require('wasm-eventsource');
 import streamPkg = require('wasm-eventsource/stream');
+import wasm2jsPkg = require('wasm-eventsource/wasm2js');
 
 const source: globalThis.EventSource = new pkg.EventSource('/events');
 const parser = pkg.createParser({ onEvent: (event) => event.data });
@@ -9,4 +10,6 @@ const stream = new streamPkg.EventSourceParserStream();
 const Default: typeof pkg.WasmEventSource = pkg.default;
 source.close();
 
-export { parser, stream, Default };
+const wasm2jsParser = wasm2jsPkg.createParser({ onEvent: (event) => event.data });
+
+export { parser, stream, Default, wasm2jsParser };

@@ -12,6 +12,8 @@ import WasmEventSourceDefault, {
   type EventSourceMessage,
 } from 'wasm-eventsource';
 import { EventSourceParserStream as StreamFromSubpath, ParseError as StreamParseError } from 'wasm-eventsource/stream';
+import { EventSource as Wasm2jsEventSource, createParser as createWasm2jsParser } from 'wasm-eventsource/wasm2js';
+import { EventSourceParserStream as Wasm2jsStream } from 'wasm-eventsource/wasm2js/stream';
 
 // Assignable to the platform's EventSource type (lib.dom's or Node's).
 const source: globalThis.EventSource = new EventSource('/events', { withCredentials: true });
@@ -72,4 +74,9 @@ extended.readyState = 1;
 // @ts-expect-error: feed takes text or bytes
 parser.feed(42);
 
-export { same, states, id, writer, events, errorTypes, resumeFrom };
+// The build without WebAssembly has the same API.
+const wasm2jsParser: ReturnType<typeof createParser> = createWasm2jsParser({ onEvent: (event) => event.data });
+const wasm2jsSource: globalThis.EventSource = new Wasm2jsEventSource('/events');
+const wasm2jsStream: EventSourceParserStream = new Wasm2jsStream();
+
+export { same, states, id, writer, events, errorTypes, resumeFrom, wasm2jsParser, wasm2jsSource, wasm2jsStream };

@@ -1,0 +1,36 @@
+// The esbuild plugin of the builds without WebAssembly: `#parser-module` is
+// js/src/module/wasm2js.js, its `#wasm2js` the parser as wasm2js translated it (build/wasm2js,
+// see wasm/CMakeLists.txt), and the portable modules (scripts/portable-modules.mjs): the text
+// codec that works without TextDecoder and TextEncoder, an EventSource base without EventTarget.
+//
+// wasm2js writes an ES module that imports its imports from 'env' and 'wasi_snapshot_preview1'
+// and instantiates itself on load; the module made here exports `instantiateWasm2js(imports)`
+// instead (asmFunc, which takes the imports flat), so that nothing runs before the first parser.
+import { fileURLToPath } from 'node:url';
+
+import { usePortableModules } from './portable-modules.mjs';
+
+const wasm2jsLoader = fileURLToPath(new URL('../js/src/module/wasm2js.js', import.meta.url));
+
+/** wasm2js's output as a module exporting instantiateWasm2js; throws if its shape changed. */
+export function wasm2jsAsModule(source) {
+  const withoutImports = source.replace(/^import \{[^}]*\} from '(env|wasi_snapshot_preview1)';\n/gm, '');
+  const tail = withoutImports.indexOf('\nvar retasmFunc = asmFunc(');
+  if (tail === -1 || !/^function asmFunc\(/m.test(withoutImports) || /^import /m.test(withoutImports)) {
+    throw new Error('wasm2js-module: the wasm2js output has not the expected shape (asmFunc, retasmFunc, imports)');
+  }
+  return `${withoutImports.slice(0, tail)}\nexport { asmFunc as instantiateWasm2js };\n`;
+}
+
+export function wasm2js(source) {
+  const contents = wasm2jsAsModule(source);
+  return {
+    name: 'wasm2js',
+    setup(build) {
+      build.onResolve({ filter: /^#parser-module$/ }, () => ({ path: wasm2jsLoader }));
+      build.onResolve({ filter: /^#wasm2js$/ }, () => ({ path: 'wasm2js', namespace: 'wasm2js' }));
+      build.onLoad({ filter: /.*/, namespace: 'wasm2js' }, () => ({ contents, loader: 'js' }));
+      usePortableModules(build, ['text-codec', 'event-target']);
+    },
+  };
+}
