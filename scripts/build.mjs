@@ -36,6 +36,7 @@ const run = (command, args) =>
 run('emcmake', ['cmake', '-S', '.', '-B', wasmBuild, '-DCMAKE_BUILD_TYPE=Release']);
 run('cmake', ['--build', wasmBuild, '-j', '2']);
 const wasm = readFileSync(join(wasmBuild, 'sse-parser.wasm'));
+const webWasm = readFileSync(join(wasmBuild, 'sse-parser-web.wasm')); // the drop-in's: no UTF-16 writer
 const wasm2jsBuild = join(root, 'build', 'wasm2js');
 run('emcmake', ['cmake', '-S', '.', '-B', wasm2jsBuild, '-DCMAKE_BUILD_TYPE=Release', '-DSSE_WASM2JS=ON']);
 run('cmake', ['--build', wasm2jsBuild, '-j', '2']);
@@ -69,9 +70,16 @@ await Promise.all([
     outExtension: { '.js': '.mjs' },
   }),
   esbuild.build({ ...common, entryPoints: ['js/src/index.js'], outfile: 'dist/index.cjs', format: 'cjs' }),
-  esbuild.build({ ...common, entryPoints: ['js/src/drop-in.js'], outfile: 'dist/wasm-eventsource.js', format: 'iife' }),
   esbuild.build({
     ...common,
+    plugins: [embedWasm(webWasm)],
+    entryPoints: ['js/src/drop-in.js'],
+    outfile: 'dist/wasm-eventsource.js',
+    format: 'iife',
+  }),
+  esbuild.build({
+    ...common,
+    plugins: [embedWasm(webWasm)],
     entryPoints: ['js/src/drop-in.js'],
     outfile: 'dist/wasm-eventsource.min.js',
     format: 'iife',

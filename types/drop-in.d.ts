@@ -1,8 +1,7 @@
 // Types for the drop-in script (wasm-eventsource/drop-in, /drop-in.min): it defines the global
-// WasmEventSource, with createParser, ParseError and EventSourceParserStream on it, and installs
+// WasmEventSource, with createParser and ParseError on it, and installs
 // it as EventSource only where the platform has none (whose type lib.dom or @types/node declare).
 import type {
-  EventSourceParserStream as ParserStream,
   ParseError as ParserError,
   WasmEventSource as Source,
   createParser as create,
@@ -12,7 +11,6 @@ declare global {
   var WasmEventSource: typeof Source & {
     createParser: typeof create;
     ParseError: typeof ParserError;
-    EventSourceParserStream: typeof ParserStream;
   };
 }
 

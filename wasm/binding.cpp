@@ -84,6 +84,8 @@ std::uint32_t utf16_length(std::string_view utf8) {
 // of them at memcpy speed, several times faster than its UTF-8 decoding). ASCII runs are widened
 // sixteen bytes at a time. Invalid UTF-8 (never in the parser's output) cannot make it read past
 // the text or write past `units`: a truncated sequence becomes U+FFFD, and writing stops there.
+// (Not in the module of the drop-in script, SSE_BINDING_UTF8_ONLY: browsers decode UTF-8.)
+#if !defined(SSE_BINDING_UTF8_ONLY)
 [[gnu::noinline]] void write_utf16(std::string_view utf8, char16_t* out, std::uint32_t units) {
   const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
   const auto* end = p + utf8.size();
@@ -128,6 +130,7 @@ std::uint32_t utf16_length(std::string_view utf8) {
     p += length;
   }
 }
+#endif
 
 std::uint32_t address(const void* pointer) {
   return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(pointer));
@@ -214,12 +217,16 @@ class Session final : public sse::EventSink {
       ascii_.append(text);
     } else {
       push(kind | kWide, wide_units_, units);
+#if !defined(SSE_BINDING_UTF8_ONLY)
       if (wide_utf16_) {
         // Every text adds an even number of bytes to a malloc'd arena: the units stay aligned.
         write_utf16(text, reinterpret_cast<char16_t*>(wide_.extend(std::size_t{units} * 2)), units);
       } else {
         wide_.append(text);
       }
+#else
+      wide_.append(text);
+#endif
       wide_units_ += units;
     }
   }
@@ -253,6 +260,15 @@ enum SessionFlags : std::uint32_t {
   kReportIgnored = 8,      // kUnknownField and kInvalidRetry records
   kIgnoreEmptyRetry = 16,  // EmptyRetry::ignore instead of reset_to_default
 };
+
+// Whether kWideUtf16 is honoured: 0 in the drop-in's module (SSE_BINDING_UTF8_ONLY).
+SSE_EXPORT std::uint32_t sse_writes_utf16() {
+#if defined(SSE_BINDING_UTF8_ONLY)
+  return 0;
+#else
+  return 1;
+#endif
+}
 
 // A parser session with the given limit (JS passes the default when the user gave none).
 SSE_EXPORT Session* sse_session_create(std::uint32_t max_buffered_bytes, std::uint32_t flags) {

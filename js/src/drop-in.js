@@ -1,10 +1,9 @@
 // The classic-script build (dist/wasm-eventsource.js): defines WasmEventSource (with
-// createParser, ParseError and EventSourceParserStream on it) and installs it as EventSource
-// only where there is none.
+// createParser and ParseError on it) and installs it as EventSource only where there is none.
+// (EventSourceParserStream is the npm package's: the script keeps within its size budget.)
 import { WasmEventSource } from './event-source.js';
 import { createParser, ParseError } from './parser.js';
-import { EventSourceParserStream } from './stream.js';
 
-Object.assign(WasmEventSource, { createParser, ParseError, EventSourceParserStream });
+Object.assign(WasmEventSource, { createParser, ParseError });
 globalThis.WasmEventSource = WasmEventSource;
 if (typeof globalThis.EventSource === 'undefined') globalThis.EventSource = WasmEventSource;

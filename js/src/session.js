@@ -5,7 +5,7 @@
 // Events carry no last event ID: the reader keeps the ID buffer from ID_BUFFER records.
 import { requireBytes } from './bytes.js';
 import { decodeUtf8, encodeUtf8, encodeUtf8Into } from './text-codec.js';
-import { hasNodeBuffer, memoryBytes, memoryNodeBuffer, memoryWords, wasm } from './wasm.js';
+import { memoryBytes, memoryNodeBuffer, memoryWords, wasm, wideUtf16 } from './wasm.js';
 
 export { bufferSourceBytes, describeValue, requireBytes } from './bytes.js';
 
@@ -116,7 +116,7 @@ export class Session {
     // at copy speed; elsewhere as UTF-8 for TextDecoder.
     const flags =
       (skipOversized ? SKIP_OVERSIZED : 0) |
-      (hasNodeBuffer ? WIDE_UTF16 : 0) |
+      (wideUtf16() ? WIDE_UTF16 : 0) |
       (comments ? REPORT_COMMENTS : 0) |
       (ignoredFields ? REPORT_IGNORED : 0) |
       (ignoreEmptyRetry ? IGNORE_EMPTY_RETRY : 0);
@@ -214,7 +214,7 @@ export class Session {
     const wideSize = words[layout + 5];
     let wide = '';
     if (wideSize !== 0) {
-      wide = hasNodeBuffer
+      wide = wideUtf16()
         ? memoryNodeBuffer().ucs2Slice(wideAt, wideAt + wideSize)
         : decodeUtf8(bytes.subarray(wideAt, wideAt + wideSize));
     }

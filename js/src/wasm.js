@@ -64,6 +64,13 @@ export function memoryWords() {
 /** Whether memoryNodeBuffer() gives Buffers (Node), fixed for the process. */
 export const hasNodeBuffer = NodeBuffer !== null;
 
+let utf16 = null;
+/** Whether the non-ASCII arena is to be UTF-16 (for Node's Buffer#ucs2Slice): in Node, with a
+ *  module that writes it (the drop-in's does not). Instantiates the module. */
+export function wideUtf16() {
+  return (utf16 ??= hasNodeBuffer && wasm().sse_writes_utf16?.() === 1);
+}
+
 /** In Node, a Buffer over the module's memory (no copy); null elsewhere. Renewed when the
  *  memory has grown. */
 export function memoryNodeBuffer() {

@@ -3,7 +3,7 @@ import 'wasm-eventsource/drop-in';
 
 const source = new WasmEventSource('/events');
 const parser = WasmEventSource.createParser({ onEvent: (event) => event.data });
-const stream = new WasmEventSource.EventSourceParserStream();
+const error = new WasmEventSource.ParseError('m', { type: 'unknown-field' });
 source.close();
 
-export { parser, stream };
+export { parser, error };
