@@ -1,195 +1,108 @@
-// `npm run bench`: this package's createParser against eventsource-parser 4, and the EventSource
-// pipelines (this package's, the npm `eventsource` package's) in one Node process on the same
-// bytes, end to end: bytes in, JS event objects with string data out. Also the Embind binding of
-// the C++ API (wasm-eventsource/embind) and the WebAssembly core alone (bytes in, record offsets
-// out) to show where the time goes. Prints medians of several
-// runs and the ratios. Results: bench/RESULTS.md.
+// `npm run bench`: this package against eventsource-parser 4 and the npm `eventsource` package in
+// one Node process on the same bytes, end to end: bytes in, JS event objects with string data
+// out. Sections:
+//   fresh       a new parser per stream (as users write it for each fetch), every workload and
+//               chunk size; also wasm2js, the Embind binding, the WebAssembly core alone (no
+//               strings: where the time goes) and whole EventSources;
+//   long-lived  one parser for the process, reset between streams;
+//   stream      EventSourceParserStream against eventsource-parser/stream;
+//   stored      the heap that 2000 kept 24-character data strings hold alive (child processes).
+// Prints medians of round-robin runs and the ratios the targets in bench/RESULTS.md are about.
 //
-//   node bench/js/bench.mjs [--runs 7] [--only llm_tokens,tiny]
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+//   node bench/js/bench.mjs [--runs 7] [--only tiny,llm_tokens] [--sections fresh,stored]
+//                           [--chunks 65536,1024,16]
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as esbuild from 'esbuild';
-import { createParser as createReferenceParser } from 'eventsource-parser';
-import { EventSource as NpmEventSource } from 'eventsource';
 
-import { embedWasm } from '../../scripts/embed-wasm.mjs';
+import { contenders as makeContenders } from './contenders.mjs';
+import { distIndex, loadImplementations, root } from './implementations.mjs';
+import { timeRoundRobin } from './timing.mjs';
+import { chunked, workloads } from './workloads.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '7' }, only: { type: 'string' } } });
-const RUNS = Number(args.runs);
-
-const { createParser, EventSource } = await import(pathToFileURL(join(root, 'dist', 'index.mjs')).href);
-// The same parser without WebAssembly (wasm2js), as the react-native condition and CSPs without
-// 'wasm-unsafe-eval' get it.
-const { createParser: createWasm2jsParser } = await import(pathToFileURL(join(root, 'dist', 'wasm2js', 'index.mjs')).href);
-const { default: initSse } = await import(pathToFileURL(join(root, 'dist', 'embind.mjs')).href);
-const sse = await initSse();
-// The module's exports alone, bundled from the sources the same way dist/ is.
-const coreBundle = await esbuild.build({
-  stdin: { contents: "export { memoryBytes, wasm } from './js/src/wasm.js';", resolveDir: root, loader: 'js' },
-  bundle: true,
-  format: 'esm',
-  write: false,
-  plugins: [embedWasm(readFileSync(join(root, 'build', 'wasm', 'sse-parser.wasm')))],
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '7' },
+    only: { type: 'string' },
+    sections: { type: 'string', default: 'fresh,long-lived,stream,stored' },
+    chunks: { type: 'string', default: '65536,1024,16' },
+  },
 });
-const core = await import(`data:text/javascript;base64,${Buffer.from(coreBundle.outputFiles[0].contents).toString('base64')}`);
-
-// Workloads: the same shapes as bench/native (smaller: JS parsers are slower).
-const TARGET = 4 << 20;
-function repeatTo(unit) {
-  return unit.repeat(Math.ceil(TARGET / unit.length));
-}
-function llmStream() {
-  const tokens = ['Hello', ' wor', 'ld', ' café', ' 日本', ' naïve', ' 😀', ' the'];
-  let out = '';
-  for (let i = 0; out.length < TARGET; i++) {
-    out +=
-      `event: completion.delta\nid: ${1000000 + i}\ndata: {"id":"chatcmpl-8x1Yb2","object":"chat.completion.chunk",` +
-      `"created":1700000000,"choices":[{"index":0,"delta":{"content":"${tokens[i % 8]}"},"finish_reason":null}]}\n\n`;
-  }
-  return out;
-}
-const encoder = new TextEncoder();
-const workloads = {
-  tiny: repeatTo('data: x\n\n'),
-  llm_tokens: llmStream(),
-  multi_line_100: repeatTo('data: line of a long multi-line event\n'.repeat(100) + '\n'),
-  line_8MiB: `data: ${'x'.repeat(8 << 20)}\n\n`,
-};
-const CHUNKS = [65536, 1024, 16];
-
-function chunked(bytes, size) {
-  const chunks = [];
-  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
-  return chunks;
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-// Times every contender on the same chunks, round-robin (one run of each in turn, after one
-// warm-up run each), so that load changing on the machine affects them alike; medians in ms.
-async function timeRoundRobin(contenders) {
-  for (const run of Object.values(contenders)) await run();
-  const samples = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
-  for (let i = 0; i < RUNS; i++) {
-    for (const [name, run] of Object.entries(contenders)) {
-      const start = performance.now();
-      await run();
-      samples[name].push(performance.now() - start);
-    }
-  }
-  return Object.fromEntries(Object.entries(samples).map(([name, times]) => [name, median(times)]));
-}
-
-// Each contender: bytes in (the chunks), event objects with string data out; returns the count.
-const parsers = {
-  'wasm-eventsource createParser': (chunks) => {
-    let events = 0;
-    let bytes = 0;
-    const parser = createParser({ onEvent: (event) => { events++; bytes += event.data.length; } });
-    for (const chunk of chunks) parser.feed(chunk);
-    parser.dispose();
-    return events + bytes * 0;
-  },
-  'wasm2js createParser': (chunks) => {
-    let events = 0;
-    let bytes = 0;
-    const parser = createWasm2jsParser({ onEvent: (event) => { events++; bytes += event.data.length; } });
-    for (const chunk of chunks) parser.feed(chunk);
-    parser.dispose();
-    return events + bytes * 0;
-  },
-  'eventsource-parser 4': (chunks) => {
-    let events = 0;
-    let bytes = 0;
-    const decoder = new TextDecoder();
-    const parser = createReferenceParser({ onEvent: (event) => { events++; bytes += event.data.length; } });
-    for (const chunk of chunks) parser.feed(decoder.decode(chunk, { stream: true }));
-    return events + bytes * 0;
-  },
-  // The C++ API through Embind (wasm-eventsource/embind): one JS call and one object per event.
-  'Embind sse.Parser': (chunks) => {
-    let events = 0;
-    let bytes = 0;
-    const sink = sse.EventSink.implement({ onEvent: (event) => { events++; bytes += event.data.length; } });
-    const parser = new sse.Parser(sink);
-    for (const chunk of chunks) parser.feed(chunk);
-    parser.delete();
-    sink.delete();
-    return events + bytes * 0;
-  },
-  // Bytes in, records out: each chunk copied in and parsed, no text read back.
-  'WASM core alone (no strings)': (chunks) => {
-    const exports = core.wasm();
-    const session = exports.sse_session_create(16 << 20, 2); // the default limit; flags: UTF-16 text (Node)
-    const input = exports.sse_session_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0));
-    let records = 0;
-    for (const chunk of chunks) {
-      core.memoryBytes().set(chunk, input);
-      records += exports.sse_session_feed(session, chunk.length);
-    }
-    exports.sse_session_destroy(session);
-    return records;
-  },
-};
-
-// A whole EventSource fed by a fetch() whose body yields the chunks.
-function fakeFetch(chunks) {
-  return async () => {
-    let i = 0;
-    const body = new ReadableStream({
-      pull(controller) {
-        if (i < chunks.length) controller.enqueue(chunks[i++]);
-        else controller.close();
-      },
-    });
-    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
-  };
-}
-async function runEventSource(Impl, chunks) {
-  let events = 0;
-  await new Promise((resolve) => {
-    const source = new Impl('http://127.0.0.1:1/bench', { fetch: fakeFetch(chunks) });
-    source.onmessage = () => events++;
-    source.onerror = () => {
-      source.close(); // end of body: done
-      resolve();
-    };
-  });
-  return events;
-}
-const eventSources = {
-  'wasm-eventsource EventSource': (chunks) => runEventSource(EventSource, chunks),
-  'npm eventsource EventSource': (chunks) => runEventSource(NpmEventSource, chunks),
-};
-
+const RUNS = Number(args.runs);
 const only = args.only?.split(',');
-console.log(`Node ${process.version}, ${RUNS} runs each, round-robin, median ms (MB/s); ratio = eventsource-parser time / ours\n`);
-for (const [name, text] of Object.entries(workloads)) {
-  if (only && !only.includes(name)) continue;
-  const bytes = encoder.encode(text);
-  const mb = bytes.length / 1e6;
-  for (const size of CHUNKS) {
-    const chunks = chunked(bytes, size);
-    const contenders = {};
-    for (const [contender, run] of Object.entries(parsers)) contenders[contender] = () => run(chunks);
-    for (const [contender, run] of Object.entries(eventSources)) {
-      if (size < 1024 && name === 'line_8MiB') continue; // 500 000 stream reads say nothing new
-      contenders[contender] = () => run(chunks);
+const sections = new Set(args.sections.split(','));
+const chunkSizes = args.chunks.split(',').map(Number);
+const selected = Object.entries(workloads).filter(([name]) => !only || only.includes(name));
+
+const implementations = await loadImplementations();
+const { fresh, longLived, streams, eventSources } = makeContenders(implementations);
+
+const mbps = (bytes, ms) => (bytes / 1e6 / (ms / 1000)).toFixed(0);
+const ratio = (row, theirs, ours) => `×${(row[theirs] / row[ours]).toFixed(2)}`;
+const describe = (row, bytes) =>
+  Object.entries(row)
+    .map(([name, ms]) => `    ${name}: ${ms.toFixed(1)} ms (${mbps(bytes, ms)} MB/s)`)
+    .join('\n');
+
+async function section(title, each) {
+  console.log(`\n## ${title}`);
+  for (const [name, bytes] of selected) await each(name, bytes);
+}
+
+console.log(`Node ${process.version}, ${RUNS} runs each, round-robin, median ms (MB/s); ratio = theirs / ours`);
+
+if (sections.has('fresh')) {
+  await section('Fresh parser per stream', async (name, bytes) => {
+    for (const size of chunkSizes) {
+      const chunks = chunked(bytes, size);
+      const runs = {};
+      for (const [contender, run] of Object.entries(fresh)) runs[contender] = () => run(chunks);
+      // 500 000 stream reads of one line say nothing the parsers' rows do not.
+      if (!(name === 'line_8MiB' && size < 1024)) for (const [contender, run] of Object.entries(eventSources)) runs[contender] = () => run(chunks);
+      const row = await timeRoundRobin(runs, RUNS);
+      console.log(`${name} @ ${size} B\n${describe(row, bytes.length)}`);
+      let summary = `  createParser vs eventsource-parser: ${ratio(row, 'eventsource-parser 4', 'wasm-eventsource createParser')}`;
+      summary += `; wasm2js: ${ratio(row, 'eventsource-parser 4', 'wasm2js createParser')}`;
+      if (row['npm eventsource EventSource']) summary += `; EventSource vs npm eventsource: ${ratio(row, 'npm eventsource EventSource', 'wasm-eventsource EventSource')}`;
+      console.log(summary);
     }
-    const row = await timeRoundRobin(contenders);
-    const line = Object.entries(row)
-      .map(([contender, ms]) => `${contender}: ${ms.toFixed(1)} ms (${(mb / (ms / 1000)).toFixed(0)} MB/s)`)
-      .join('; ');
-    const ratio = row['eventsource-parser 4'] / row['wasm-eventsource createParser'];
-    const wasm2jsRatio = row['eventsource-parser 4'] / row['wasm2js createParser'];
-    const esRatio = row['npm eventsource EventSource'] / row['wasm-eventsource EventSource'];
-    console.log(
-      `${name} @ ${size} B: ${line}\n  createParser vs eventsource-parser: ×${ratio.toFixed(2)}` +
-        `; wasm2js createParser vs eventsource-parser: ×${wasm2jsRatio.toFixed(2)}` +
-        (Number.isFinite(esRatio) ? `; EventSource vs npm eventsource: ×${esRatio.toFixed(2)}` : ''),
-    );
+  });
+}
+
+if (sections.has('long-lived')) {
+  await section('One long-lived parser', async (name, bytes) => {
+    for (const size of chunkSizes) {
+      const chunks = chunked(bytes, size);
+      const runs = Object.fromEntries(Object.entries(longLived).map(([contender, run]) => [contender, () => run(chunks)]));
+      const row = await timeRoundRobin(runs, RUNS);
+      console.log(`${name} @ ${size} B\n${describe(row, bytes.length)}`);
+      console.log(`  createParser vs eventsource-parser: ${ratio(row, 'eventsource-parser 4', 'wasm-eventsource createParser')}`);
+    }
+  });
+}
+
+if (sections.has('stream')) {
+  await section('EventSourceParserStream', async (name, bytes) => {
+    if (name === 'line_8MiB') return;
+    for (const size of chunkSizes.filter((size) => size >= 1024)) {
+      const chunks = chunked(bytes, size);
+      const runs = Object.fromEntries(Object.entries(streams).map(([contender, run]) => [contender, () => run(chunks)]));
+      const row = await timeRoundRobin(runs, RUNS);
+      console.log(`${name} @ ${size} B\n${describe(row, bytes.length)}`);
+      console.log(`  vs eventsource-parser/stream: ${ratio(row, 'eventsource-parser/stream', 'wasm-eventsource EventSourceParserStream')}`);
+    }
+  });
+}
+
+if (sections.has('stored')) {
+  console.log('\n## Stored strings: one 24-character data string kept from each of 2000 chunks of 64 KiB');
+  const script = join(root, 'bench', 'js', 'stored-strings.mjs');
+  for (const which of ['ours', 'reference']) {
+    const samples = [];
+    for (let i = 0; i < 3; i++) samples.push(JSON.parse(execFileSync(process.execPath, ['--expose-gc', script, which, distIndex], { encoding: 'utf8' })));
+    samples.sort((a, b) => a.retainedMiB - b.retainedMiB);
+    const { retainedMiB, ownKiB, ms } = samples[1];
+    const label = which === 'ours' ? 'wasm-eventsource createParser' : 'eventsource-parser 4';
+    console.log(`    ${label}: ${retainedMiB.toFixed(2)} MiB kept alive beyond the strings' own ${ownKiB.toFixed(0)} KiB; parsing ${ms.toFixed(0)} ms`);
   }
 }

@@ -1,0 +1,132 @@
+// What the Node benchmark runs: each contender takes the chunks of one stream (bytes, as fetch()
+// hands them over) and makes JS event objects with string data; each returns a count so that
+// nothing is optimised away. `fresh` contenders make their parser per stream, as users write it
+// for each response; `longLived` ones keep one parser for the process and reset it between
+// streams.
+import { createParser as createReferenceParser } from 'eventsource-parser';
+import { EventSourceParserStream as ReferenceParserStream } from 'eventsource-parser/stream';
+import { EventSource as NpmEventSource } from 'eventsource';
+
+export function contenders({ createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse, core }) {
+  const counter = () => {
+    const count = { events: 0, bytes: 0 };
+    count.onEvent = (event) => {
+      count.events++;
+      count.bytes += event.data.length;
+    };
+    return count;
+  };
+  const feedAll = (parser, chunks) => {
+    for (const chunk of chunks) parser.feed(chunk);
+  };
+  const decodeAll = (parser, chunks) => {
+    const decoder = new TextDecoder();
+    for (const chunk of chunks) parser.feed(decoder.decode(chunk, { stream: true }));
+  };
+
+  const ours = counter();
+  const oursLongLived = createParser({ onEvent: ours.onEvent });
+  const reference = counter();
+  const referenceLongLived = createReferenceParser({ onEvent: reference.onEvent });
+
+  const fresh = {
+    'wasm-eventsource createParser': (chunks) => {
+      const count = counter();
+      const parser = createParser({ onEvent: count.onEvent });
+      feedAll(parser, chunks);
+      parser.dispose();
+      return count.events;
+    },
+    'eventsource-parser 4': (chunks) => {
+      const count = counter();
+      decodeAll(createReferenceParser({ onEvent: count.onEvent }), chunks);
+      return count.events;
+    },
+    'wasm2js createParser': (chunks) => {
+      const count = counter();
+      const parser = createWasm2jsParser({ onEvent: count.onEvent });
+      feedAll(parser, chunks);
+      parser.dispose();
+      return count.events;
+    },
+    // The C++ API through Embind (wasm-eventsource/embind): one JS call and one object per event.
+    'Embind sse.Parser': (chunks) => {
+      const count = counter();
+      const sink = sse.EventSink.implement({ onEvent: count.onEvent });
+      const parser = new sse.Parser(sink);
+      feedAll(parser, chunks);
+      parser.delete();
+      sink.delete();
+      return count.events;
+    },
+    // Bytes in, records out: each chunk copied in and parsed, no text read back.
+    'WASM core alone (no strings)': (chunks) => {
+      const exports = core.wasm();
+      const session = exports.sse_session_create(16 << 20, 2); // the default limit; UTF-16 text (Node)
+      const input = exports.sse_session_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0));
+      let records = 0;
+      for (const chunk of chunks) {
+        core.memoryBytes().set(chunk, input);
+        records += exports.sse_session_feed(session, chunk.length);
+      }
+      exports.sse_session_destroy(session);
+      return records;
+    },
+  };
+
+  const longLived = {
+    'wasm-eventsource createParser': (chunks) => {
+      feedAll(oursLongLived, chunks);
+      oursLongLived.reset();
+      return ours.events;
+    },
+    'eventsource-parser 4': (chunks) => {
+      decodeAll(referenceLongLived, chunks);
+      referenceLongLived.reset();
+      return reference.events;
+    },
+  };
+
+  // The streams: bytes in for ours (no TextDecoderStream needed), a TextDecoderStream in front of
+  // eventsource-parser/stream.
+  const readableOf = (chunks) => {
+    let i = 0;
+    return new ReadableStream({
+      pull(controller) {
+        if (i < chunks.length) controller.enqueue(chunks[i++]);
+        else controller.close();
+      },
+    });
+  };
+  const drain = async (stream) => {
+    let events = 0;
+    for await (const event of stream) events += event.data.length >= 0 ? 1 : 0;
+    return events;
+  };
+  const streams = {
+    'wasm-eventsource EventSourceParserStream': (chunks) => drain(readableOf(chunks).pipeThrough(new EventSourceParserStream())),
+    'eventsource-parser/stream': (chunks) =>
+      drain(readableOf(chunks).pipeThrough(new TextDecoderStream()).pipeThrough(new ReferenceParserStream())),
+  };
+
+  // A whole EventSource fed by a fetch() whose body yields the chunks.
+  const fakeFetch = (chunks) => async () => new Response(readableOf(chunks), { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  const runEventSource = async (Impl, chunks) => {
+    let events = 0;
+    await new Promise((resolve) => {
+      const source = new Impl('http://127.0.0.1:1/bench', { fetch: fakeFetch(chunks) });
+      source.onmessage = () => events++;
+      source.onerror = () => {
+        source.close(); // end of body: done
+        resolve();
+      };
+    });
+    return events;
+  };
+  const eventSources = {
+    'wasm-eventsource EventSource': (chunks) => runEventSource(EventSource, chunks),
+    'npm eventsource EventSource': (chunks) => runEventSource(NpmEventSource, chunks),
+  };
+
+  return { fresh, longLived, streams, eventSources };
+}

@@ -1,0 +1,28 @@
+// The builds the Node benchmark measures, loaded from dist/ as users get them: the npm package,
+// its wasm2js build (react-native, CSPs without 'wasm-unsafe-eval'), the Embind binding, and the
+// WebAssembly module's exports alone (bundled from the sources the same way dist/ is).
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+
+import { embedWasm } from '../../scripts/embed-wasm.mjs';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const distIndex = join(root, 'dist', 'index.mjs');
+
+export async function loadImplementations() {
+  const { createParser, EventSource } = await import(pathToFileURL(distIndex).href);
+  const { EventSourceParserStream } = await import(pathToFileURL(join(root, 'dist', 'stream.mjs')).href);
+  const { createParser: createWasm2jsParser } = await import(pathToFileURL(join(root, 'dist', 'wasm2js', 'index.mjs')).href);
+  const { default: initSse } = await import(pathToFileURL(join(root, 'dist', 'embind.mjs')).href);
+  const coreBundle = await esbuild.build({
+    stdin: { contents: "export { memoryBytes, wasm } from './js/src/wasm.js';", resolveDir: root, loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    write: false,
+    plugins: [embedWasm(readFileSync(join(root, 'build', 'wasm', 'sse-parser.wasm')))],
+  });
+  const core = await import(`data:text/javascript;base64,${Buffer.from(coreBundle.outputFiles[0].contents).toString('base64')}`);
+  return { createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse: await initSse(), core };
+}
