@@ -17,7 +17,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-import { launchChromium } from './chromium.mjs';
+import { launchPlaywright as launchChromium } from './engines/chromium.mjs';
 import { loadScenarios, startScenarioServer } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, builds, and runs every test: the native suite in a
 # release build and again under AddressSanitizer + UndefinedBehaviorSanitizer, the libFuzzer
-# targets for 30 s each, then the WebAssembly build with the JS suites in Node and in headless
-# Chromium, and the harness.
+# targets for 30 s each, then the WebAssembly build with the JS suites in Node and in Chromium,
+# Firefox and WebKit (one engine after another), and the harness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -29,7 +29,7 @@ node --test tests/package/
 echo "== JS tests in Node"
 node --test --test-concurrency=2 tests/js/
 if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
-  echo "== browser tests in headless Chromium"
+  echo "== browser tests in Chromium, Firefox and WebKit"
   node --test --test-concurrency=1 tests/browser/
 fi
 echo "== harness: scenario server, conformance against Chromium's own EventSource, endpoint checker"

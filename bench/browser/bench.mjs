@@ -37,7 +37,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { launchChromium } from '../../harness/chromium.mjs';
+import { launchPlaywright as launchChromium } from '../../harness/engines/chromium.mjs';
 import { serveStaticFile } from '../../harness/static-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
