@@ -21,6 +21,11 @@ const PREFS = {
   'datareporting.policy.dataSubmissionEnabled': false,
   'toolkit.telemetry.enabled': false,
   'dom.serviceWorkers.testing.enabled': true, // service workers on http://127.0.0.1 (a secure context anyway)
+  // Every page but one is a background tab, where Firefox clamps timers to 1 s: a page's own
+  // setTimeout (the polyfill's reconnection wait) would then lag behind the native EventSource's.
+  'dom.min_background_timeout_value': 4,
+  'dom.min_background_timeout_value_without_budget_throttling': 4,
+  'dom.timeout.enable_budget_timer_throttling': false,
 };
 
 export async function missing() {
