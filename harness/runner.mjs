@@ -26,8 +26,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
 /**
- * Parses an implementation spec: 'native', 'polyfill', 'npm:<package>', 'script:<url>#<Global>'.
- * Returns { id, kind, label, ... }.
+ * Parses an implementation spec: 'native', 'polyfill', 'npm:<package>', 'script:<url>#<Global>'
+ * (a URL, or a path on the harness server) or 'script:<file>#<Global>' (a local file, served to
+ * the page). Returns { id, kind, label, ... }.
  */
 export function parseImpl(spec) {
   if (spec === 'native') return { id: 'native', kind: 'native', global: 'NativeEventSource' };
@@ -44,14 +45,24 @@ export function parseImpl(spec) {
     if (hash <= 0 || hash === body.length - 1) throw new Error(`--impl ${spec}: expected script:<url>#<GlobalName>`);
     const global = body.slice(hash + 1);
     if (!/^[A-Za-z_$][\w$]*$/.test(global)) throw new Error(`--impl ${spec}: "${global}" is not a global name`);
-    return { id: spec, kind: 'script', url: body.slice(0, hash), global };
+    const where = body.slice(0, hash);
+    if (/^[a-z][a-z0-9+.-]*:/i.test(where) || where.startsWith('/')) return { id: spec, kind: 'script', url: where, global };
+    const file = path.resolve(where);
+    if (!existsSync(file)) throw new Error(`--impl ${spec}: no such file ${file} (script:<url or file>#<Global>)`);
+    const safe = where.replace(/[^A-Za-z0-9]/g, '_');
+    return { id: spec, kind: 'file', file, global, url: `/__harness/impl/file_${safe}.js` };
   }
   throw new Error(`unknown implementation "${spec}" (native, polyfill, npm:<package>, script:<url>#<Global>)`);
 }
 
 /** Bundles an npm package into an IIFE that puts its EventSource export on window[global]. */
 async function bundleNpm(impl) {
-  const esbuild = await import('esbuild');
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    throw new Error(`--impl ${impl.id} bundles the package with esbuild: npm install --save-dev esbuild`);
+  }
   const entry = [
     `import * as m from ${JSON.stringify(impl.pkg)};`,
     'const d = m.default;',
@@ -62,7 +73,7 @@ async function bundleNpm(impl) {
   let result;
   try {
     result = await esbuild.build({
-      stdin: { contents: entry, resolveDir: repoRoot, sourcefile: `harness-${impl.global}.js`, loader: 'js' },
+      stdin: { contents: entry, resolveDir: process.cwd(), sourcefile: `harness-${impl.global}.js`, loader: 'js' },
       bundle: true,
       format: 'iife',
       platform: 'browser',
@@ -268,11 +279,11 @@ export async function runConformance({
   let pages = null;
   try {
     for (const impl of implementations) {
-      if (impl.kind !== 'npm') continue;
-      const code = await bundleNpm(impl);
-      server.route(impl.url, (req, res) => {
+      if (impl.kind !== 'npm' && impl.kind !== 'file') continue;
+      const code = impl.kind === 'npm' ? await bundleNpm(impl) : null;
+      server.route(impl.url, async (req, res) => {
         res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(code);
+        res.end(code ?? (await readFile(impl.file)));
       });
     }
     if (implementations.some((impl) => impl.id === 'polyfill') && !existsSync(path.join(repoRoot, 'dist', 'wasm-eventsource.js'))) {
