@@ -32,5 +32,5 @@ if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
   echo "== browser tests in Chromium, Firefox and WebKit"
   node --test --test-concurrency=1 tests/browser/
 fi
-echo "== harness: scenario server, conformance against Chromium's own EventSource, endpoint checker"
+echo "== harness: scenario server, conformance against each engine's own EventSource, endpoint checker"
 node --test --test-concurrency=1 tests/harness/
