@@ -11,9 +11,9 @@ export const label = 'Firefox';
 export const FIREFOX_PATH = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 
 // Preferences for a test browser on a closed machine: no first-run pages, no updates, no
-// telemetry or captive-portal probes; extra host names on 127.0.0.1 for tests that need them.
+// telemetry or captive-portal probes. (Should a test need more host names on 127.0.0.1,
+// network.dns.localDomains maps them.)
 const PREFS = {
-  'network.dns.localDomains': 'a.localhost.test,b.localhost.test',
   'network.captive-portal-service.enabled': false,
   'network.connectivity-service.enabled': false,
   'app.update.enabled': false,

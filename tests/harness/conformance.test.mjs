@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchPlaywright as launchChromium } from '../../harness/engines/chromium.mjs';
+import { launchEngine, parseEngines } from '../../harness/engines/index.mjs';
 
 import { loadScenarios, startScenarioServer } from '../../harness/server.mjs';
 import { defaultKnownDifferences, defaultScenariosDir, delayBucket, diffTraces, htmlReport, repoRoot, runConformance } from '../../harness/run.mjs';
