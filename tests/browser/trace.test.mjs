@@ -118,6 +118,10 @@ async function compare(url, options = {}, { beforeRun, ignoreMethods = [], windo
       async ({ url, options, windowStopAfter }) => {
         const both = window.runBoth(url, options);
         if (windowStopAfter !== undefined) {
+          // Once both have their first event (a loaded machine may take longer), then a while more.
+          for (let waited = 0; waited < 3000 && (window.traceMessages.native < 1 || window.traceMessages.wasm < 1); waited += 10) {
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
           await new Promise((resolve) => setTimeout(resolve, windowStopAfter));
           window.stop();
         }
@@ -426,7 +430,7 @@ forEachEngine((current) => {
           res.writeHead(200, sseHeaders());
           res.write('retry: 100\ndata: before stop\n\n');
           await new Promise((resolve) => {
-            const timer = setTimeout(resolve, 1000);
+            const timer = setTimeout(resolve, 3000);
             req.on('close', () => {
               clearTimeout(timer);
               resolve();
@@ -438,8 +442,8 @@ forEachEngine((current) => {
       // Chromium: the EventSource's fetch is aborted, which fails the connection (error, CLOSED).
       const { trace } = await compare(
         `${server.url}/{impl}/hold`,
-        { errors: 2, settle: 300, timeout: 1500 },
-        { windowStopAfter: 300, key: 'stop' },
+        { errors: 2, settle: 300, timeout: 3500 },
+        { windowStopAfter: 100, key: 'stop' },
       );
       assert.deepEqual(ofType(trace, 'error').map((e) => e.readyState), [2]);
       assert.deepEqual(events(trace).map((e) => e.data), ['before stop']);
