@@ -506,7 +506,7 @@ for (const [name, byImpl] of Object.entries(results)) {
 const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
 const line = (row) => `| ${row.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
 console.log(
-  `\nMedians of ${RUNS} runs; load average ${load()}; ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
+  `\n${engineLabel} ${chromium ? browser.version() : browser.version ?? ''}: medians of ${RUNS} runs; load average ${load()}; ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
     'Ratios: above 1 on events/s and below 1 on CPU favour the polyfill.\n',
 );
 console.log(line(rows[0]));
