@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, builds, and runs every test: the native suite in a
 # release build and again under AddressSanitizer + UndefinedBehaviorSanitizer, the libFuzzer
-# targets for 30 s each, then the WebAssembly build with the JS suites in Node and in headless
-# Chromium, the other runtimes (workerd, Hermes, Deno, Bun), and the harness.
+# targets for 30 s each, then the WebAssembly build with the JS suites in Node and in Chromium,
+# Firefox and WebKit (one engine after another), the other runtimes (workerd, Hermes, Deno, Bun),
+# and the harness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -31,7 +32,7 @@ node fuzz/event-source/cli.mjs --seconds 10
 echo "== JS tests in Node"
 node --test --test-concurrency=2 tests/js/
 if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
-  echo "== browser tests in headless Chromium"
+  echo "== browser tests in Chromium, Firefox and WebKit"
   node --test --test-concurrency=1 tests/browser/
 fi
 echo "== workerd (miniflare): the corpus and an EventSource in a Worker, the module imported as a .wasm file"
@@ -49,5 +50,5 @@ DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 node_modules/.bin/deno test --allow-all --no-c
 node --test tests/deno/conformance.test.mjs
 echo "== Bun: the Node JS tests"
 NO_COLOR=1 node_modules/.bin/bun test --timeout 120000 "${runtime_tests[@]}"
-echo "== harness: scenario server, conformance against Chromium's own EventSource, endpoint checker"
+echo "== harness: scenario server, conformance against each engine's own EventSource, endpoint checker"
 node --test --test-concurrency=1 tests/harness/

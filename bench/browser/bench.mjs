@@ -1,8 +1,17 @@
-// `npm run bench:browser`: events per second and main-thread CPU per event in headless Chromium,
-// for this package's drop-in script (`new WasmEventSource(url)`) and Chromium's own
-// `new EventSource(url)`, both receiving the same bytes from a loopback server.
+// `npm run bench:browser`: events per second and main-thread CPU per event in a browser engine
+// (headless Chromium by default; --engine firefox or webkit), for this package's drop-in script
+// (`new WasmEventSource(url)`) and the engine's own `new EventSource(url)`, both receiving the
+// same bytes from a loopback server.
 //
-//   node bench/browser/bench.mjs [--runs 5] [--only tiny,llm_tokens] [--events N] [--verbose]
+//   node bench/browser/bench.mjs [--engine chromium|firefox|webkit] [--runs 5] [--only tiny,llm_tokens]
+//                                [--events N] [--verbose]
+//
+// Firefox and WebKit have no DevTools Protocol: there the page is driven through harness/engines
+// and main-thread CPU is read from Linux's /proc: the user + system time of the main thread of
+// the engine's web content process (Firefox's content process, WebKit's WebKitWebProcess) that
+// used the most CPU during the run — the one of the page, whose main thread parses and dispatches
+// for both implementations — in clock ticks (10 ms). Figures of the three engines compare the
+// polyfill with each engine's own EventSource; across engines they also differ by method.
 //
 // Each run is a fresh browser context and page, one that Playwright does not drive (see
 // openBarePage). The page opens the source, counts the events of the listened type and, on the
@@ -37,7 +46,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { launchChromium } from '../../harness/chromium.mjs';
+import { readdirSync, readFileSync } from 'node:fs';
+
+import { launchPlaywright as launchChromium } from '../../harness/engines/chromium.mjs';
+import { launchEngine } from '../../harness/engines/index.mjs';
 import { serveStaticFile } from '../../harness/static-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -46,12 +58,15 @@ const SCRIPT = 'wasm-eventsource.min.js';
 
 const { values: args } = parseArgs({
   options: {
+    engine: { type: 'string', default: 'chromium' },
     runs: { type: 'string', default: '5' },
     only: { type: 'string' },
     events: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
+const ENGINE = args.engine;
+if (!['chromium', 'firefox', 'webkit'].includes(ENGINE)) throw new Error(`--engine must be chromium, firefox or webkit, not ${ENGINE}`);
 const RUNS = Number(args.runs);
 if (!(Number.isInteger(RUNS) && RUNS > 0)) throw new Error(`--runs must be a positive integer, not ${args.runs}`);
 if (args.events !== undefined && !(Number.isInteger(Number(args.events)) && Number(args.events) > 0)) {
@@ -322,6 +337,96 @@ async function runOnce(browserSession, origin, impl, name, stream) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Firefox and WebKit: main-thread CPU from /proc
+
+const TICK_US = 1e6 / 100; // Linux's USER_HZ: /proc's times are in 1/100 s
+
+/** pid → parent pid, for every process. */
+function parents() {
+  const map = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      map.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return map;
+}
+
+/** CPU ticks (user + system) of the main thread of every descendant of `root` whose command matches. */
+function mainThreadTicks(root, command) {
+  const parentOf = parents();
+  const isBelow = (pid) => {
+    for (let p = parentOf.get(pid); p; p = parentOf.get(p)) if (p === root) return true;
+    return false;
+  };
+  const ticks = new Map();
+  for (const pid of parentOf.keys()) {
+    if (!isBelow(pid)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!command.test(cmdline)) continue;
+      const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(pid, Number(fields[11]) + Number(fields[12])); // utime, stime
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks;
+}
+
+const CONTENT_PROCESS = { firefox: /-contentproc|-isForBrowser/, webkit: /WebKitWebProcess/ };
+
+async function runOnceInEngine(browser, origin, impl, name, stream) {
+  const id = `${impl}-${name}-${++runCounter}`;
+  const run = { stream, requests: 0, sent: 0, finished: false };
+  streams.set(id, run);
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${origin}/${impl}.html`);
+    await page.waitForFunction(() => typeof window.runBench === 'function', null, { timeout: 30_000 });
+    const root = browser.name === 'firefox' ? browser.raw.process().pid : page.child.pid;
+    const before = mainThreadTicks(root, CONTENT_PROCESS[browser.name]);
+    const started = performance.now();
+    const params = { impl, url: `/stream/${id}`, listen: WORKLOADS[name].listen, count: stream.expected.count };
+    const result = await page.evaluate((p) => window.runBench(p), params);
+    const wallUs = (performance.now() - started) * 1000;
+    const after = mainThreadTicks(root, CONTENT_PROCESS[browser.name]);
+    let busiest = 0;
+    for (const [pid, ticks] of after) busiest = Math.max(busiest, ticks - (before.get(pid) ?? 0));
+    const { expected } = stream;
+    const problems = [];
+    if (result.outcome !== 'done') problems.push(`ended by ${result.outcome}`);
+    if (result.received !== expected.count) problems.push(`received ${result.received} of ${expected.count} events`);
+    if (result.dataChars !== expected.dataChars) problems.push(`data length ${result.dataChars}, expected ${expected.dataChars}`);
+    if (result.lastId !== expected.lastId) problems.push(`last id ${JSON.stringify(result.lastId)}, expected ${JSON.stringify(expected.lastId)}`);
+    if (result.isPolyfill !== (impl === 'polyfill')) problems.push(`the source is ${result.isPolyfill ? '' : 'not '}a WasmEventSource`);
+    if (run.requests !== 1) problems.push(`${run.requests} requests for the stream (a reconnection?)`);
+    if (after.size === 0) problems.push('no content process found');
+    if (problems.length) throw new Error(`${impl} × ${name}, run ${id}: ${problems.join('; ')}`);
+    const mainUs = busiest * TICK_US;
+    return {
+      ms: result.ms,
+      msFromOpen: result.msFromOpen,
+      eventsPerSecond: expected.count / (result.ms / 1000),
+      mbPerSecond: stream.bytes / 1e6 / (result.ms / 1000),
+      mainCpuPerEvent: mainUs / expected.count,
+      taskCpuPerEvent: NaN,
+      scriptPerEvent: NaN,
+      rendererCpuPerEvent: NaN,
+      mainBusy: mainUs / wallUs,
+    };
+  } finally {
+    streams.delete(id);
+    await page.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 if (!existsSync(join(dist, SCRIPT))) {
   console.log(`dist/${SCRIPT} is missing: npm run build`);
@@ -336,14 +441,16 @@ const server = createServer((req, res) => {
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await launchChromium();
-const browserSession = await browser.newBrowserCDPSession();
+const chromium = ENGINE === 'chromium';
+const browser = chromium ? await launchChromium() : await launchEngine(ENGINE);
+const browserSession = chromium ? await browser.newBrowserCDPSession() : null;
+const engineLabel = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' }[ENGINE];
 const IMPLS = ['polyfill', 'native'];
 const results = {}; // workload -> impl -> [run results]
 
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 console.log(
-  `Chromium ${browser.version()}, Node ${process.version}, ${RUNS} runs each (fresh page each, alternating), ` +
+  `${engineLabel} ${chromium ? browser.version() : browser.version ?? ''}, Node ${process.version}, ${RUNS} runs each (fresh page each, alternating), ` +
     `load average ${load()}`,
 );
 const started = performance.now();
@@ -355,7 +462,9 @@ try {
     results[name] = { polyfill: [], native: [] };
     for (let r = 0; r < RUNS; r++) {
       for (const impl of r % 2 ? [...IMPLS].reverse() : IMPLS) {
-        const sample = await runOnce(browserSession, origin, impl, name, stream);
+        const sample = chromium
+          ? await runOnce(browserSession, origin, impl, name, stream)
+          : await runOnceInEngine(browser, origin, impl, name, stream);
         results[name][impl].push(sample);
         if (args.verbose) {
           console.log(
@@ -382,12 +491,14 @@ const COLUMNS = [
   ['main busy', 'mainBusy', (v) => `${(v * 100).toFixed(0)}%`],
   ['ms', 'ms', (v) => v.toFixed(0)],
 ];
+// Firefox and WebKit: no renderer-process total (the /proc figure is the main thread's).
+if (!chromium) COLUMNS.splice(COLUMNS.findIndex(([, key]) => key === 'rendererCpuPerEvent'), 1);
 const rows = [['workload', 'implementation', ...COLUMNS.map(([title]) => title)]];
 for (const [name, byImpl] of Object.entries(results)) {
   const medians = {};
   for (const impl of IMPLS) {
     medians[impl] = Object.fromEntries(COLUMNS.map(([, key]) => [key, median(byImpl[impl].map((run) => run[key]))]));
-    const label = impl === 'polyfill' ? `WasmEventSource (${SCRIPT})` : 'Chromium EventSource';
+    const label = impl === 'polyfill' ? `WasmEventSource (${SCRIPT})` : `${engineLabel} EventSource`;
     rows.push([name, label, ...COLUMNS.map(([, key, format]) => format(medians[impl][key]))]);
   }
   rows.push([name, 'ratio polyfill/native', ...COLUMNS.map(([, key]) => `×${(medians.polyfill[key] / medians.native[key]).toFixed(2)}`)]);
@@ -395,7 +506,7 @@ for (const [name, byImpl] of Object.entries(results)) {
 const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
 const line = (row) => `| ${row.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
 console.log(
-  `\nMedians of ${RUNS} runs; load average ${load()}; ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
+  `\n${engineLabel} ${chromium ? browser.version() : browser.version ?? ''}: medians of ${RUNS} runs; load average ${load()}; ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
     'Ratios: above 1 on events/s and below 1 on CPU favour the polyfill.\n',
 );
 console.log(line(rows[0]));

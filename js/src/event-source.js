@@ -91,6 +91,17 @@ function utf8ByteString(text) {
   return out;
 }
 
+// WebKit's fetch() UTF-8-encodes a header value given as a byte string (each character becomes
+// its UTF-8 bytes), which would send the ID's bytes encoded twice. There the ID goes as its own
+// characters when they all fit in a byte (U+0000-U+00FF): WebKit's encoding then sends exactly
+// its UTF-8 bytes. An ID beyond U+00FF cannot be sent right through WebKit's fetch() at all.
+const fetchEncodesHeadersAsUtf8 =
+  typeof navigator === 'object' && /AppleWebKit\//.test(navigator.userAgent ?? '') && !/(Chrome|Chromium|Edg)\//.test(navigator.userAgent);
+
+function lastEventIdHeader(id) {
+  return fetchEncodesHeadersAsUtf8 && /^[\0-\xff]*$/.test(id) ? id : utf8ByteString(id);
+}
+
 function mimeEssence(contentType) {
   if (contentType == null) return '';
   return contentType.split(';', 1)[0].trim().toLowerCase();
@@ -393,7 +404,7 @@ export class WasmEventSource extends EventTargetBase {
       if (given !== undefined) checkHeaders(given);
       Object.assign(headers, given);
       // (The stream can never set an ID with CR, LF or NUL; the lastEventId option could.)
-      if (this.#lastEventId !== '') headers['Last-Event-ID'] = utf8ByteString(this.#lastEventId);
+      if (this.#lastEventId !== '') headers['Last-Event-ID'] = lastEventIdHeader(this.#lastEventId);
       checkHeaders(headers);
     } catch (error) {
       // A programming error, not a network one: retrying would only repeat it.

@@ -3,9 +3,10 @@
 // (measured: 7.9-8.9 µs against 3.4-4.2 µs per dispatch, Chromium 156), so where MessageEvent
 // has WebIDL's prototype getters the subclass is used. Nothing observable tells its events from
 // MessageEvents: their constructor is this realm's MessageEvent, and instanceof, toString and the
-// three attributes behave alike. Where MessageEvent keeps its fields on the instance instead
-// (Deno assigns them in the constructor), or lacks the three, the dictionary is used, and
-// where there is no MessageEvent at all, a plain Event carries them.
+// three attributes behave alike. Where a subclass instance is observably different (Firefox 153:
+// Object.keys() of one leaves out its own isTrusted), MessageEvent keeps its fields on the
+// instance instead (Deno assigns them in the constructor), or lacks the three, the dictionary is
+// used, and where there is no MessageEvent at all, a plain Event carries them.
 
 let create = null;
 
@@ -64,7 +65,8 @@ function choose() {
     const fast = subclassed(MessageEventClass);
     try {
       const probe = fast('message', 'probe', 'o', 'i');
-      if (probe.data === 'probe' && probe.origin === 'o' && probe.lastEventId === 'i') return fast;
+      const sameKeys = Object.keys(probe).join() === Object.keys(new MessageEventClass('message')).join();
+      if (sameKeys && probe.data === 'probe' && probe.origin === 'o' && probe.lastEventId === 'i') return fast;
     } catch {}
   }
   return fromDictionary(MessageEventClass);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { launchChromium } from '../../harness/chromium.mjs';
+import { launch as launchChromium } from '../../harness/engines/chromium.mjs';
 import { openPage, repoRoot, startTestServer } from './helpers.mjs';
 
 let browser;
@@ -51,7 +51,7 @@ const waitFor = async (predicate, what, ms = 10_000) => {
   }
 };
 
-test('entering the back/forward cache aborts the fetch; restoring reconnects at once with Last-Event-ID and no error event', async () => {
+test('Chromium (only its driver can keep the cache on): entering the back/forward cache aborts the fetch; restoring reconnects at once with Last-Event-ID and no error event', async () => {
   const watch = await openPage(browser);
   const { page } = watch;
   try {
@@ -59,7 +59,7 @@ test('entering the back/forward cache aborts the fetch; restoring reconnects at 
     await page.waitForFunction(() => window.log.some((e) => e.type === 'message'));
     await page.goto(`${server.url}/elsewhere.html`);
     await waitFor(() => requests[0]?.closed, 'the first request to be aborted');
-    await page.goBack({ waitUntil: 'commit' }); // (a page restored from the cache fires no load)
+    await page.raw.goBack({ waitUntil: 'commit' }); // (a page restored from the cache fires no load)
     await page.waitForFunction(() => window.log.some((e) => e.type === 'pageshow' && e.persisted), null, { timeout: 5000 }).catch(() => {});
     const restored = await page.evaluate(() => window.log.filter((e) => e.type === 'pageshow'));
     assert.deepEqual(restored.map((e) => e.persisted), [false, true], 'loaded, then restored from the back/forward cache');

@@ -6,11 +6,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { sseHeaders, writeChunks } from '../support/sse-server.mjs';
-import { launchBrowser, openPage, startTestServer } from './helpers.mjs';
+import { forEachEngine, openPage, startTestServer } from './helpers.mjs';
 
 const NO_WASM = "default-src 'self'; script-src 'self'; connect-src 'self'";
 
-let browser;
 let server;
 let dropIn;
 
@@ -35,38 +34,38 @@ before(async () => {
     await writeChunks(res, ['retry: 60000\ndata: one\n\n', { delay: 20 }, 'event: ping\ndata: two\n\n', { delay: 20 }]);
     res.end();
   });
-  browser = await launchBrowser();
 });
 
 after(async () => {
-  await browser?.close();
   await server?.close();
 });
 
-for (const file of ['wasm-eventsource.wasm2js.js', 'wasm-eventsource.wasm2js.min.js']) {
-  test(`dist/${file} works under "${NO_WASM}" without a violation`, async () => {
-    dropIn = file;
-    const watch = await openPage(browser);
-    let result;
-    try {
-      await watch.page.goto(`${server.url}/csp-wasm2js-page`);
-      await watch.page.waitForFunction(() => window.__csp?.done === true, null, { timeout: 5000 });
-      result = await watch.page.evaluate(() => JSON.parse(JSON.stringify({ state: window.__csp, violations: window.__violations })));
-    } finally {
-      await watch.close();
-    }
-    const { state, violations } = result;
-    assert.deepEqual(violations, [], 'securitypolicyviolation events');
-    assert.deepEqual(watch.problems, [], 'page errors and console errors');
-    assert.equal(state.error, null);
-    assert.equal(state.installed, true, 'the drop-in installed window.EventSource');
-    assert.deepEqual(state.parsed, ['parsed']);
-    const origin = server.url;
-    assert.deepEqual(state.events, [
-      { type: 'open', readyState: 1 },
-      { type: 'message', data: 'one', origin, readyState: 1 },
-      { type: 'ping', data: 'two', origin, readyState: 1 },
-      { type: 'error', readyState: 0 },
-    ]);
-  });
-}
+forEachEngine((engine) => {
+  for (const file of ['wasm-eventsource.wasm2js.js', 'wasm-eventsource.wasm2js.min.js']) {
+    test(`dist/${file} works under "${NO_WASM}" without a violation`, async () => {
+      dropIn = file;
+      const watch = await openPage(engine.browser);
+      let result;
+      try {
+        await watch.page.goto(`${server.url}/csp-wasm2js-page`);
+        await watch.page.waitForFunction(() => window.__csp?.done === true, null, { timeout: 5000 });
+        result = await watch.page.evaluate(() => JSON.parse(JSON.stringify({ state: window.__csp, violations: window.__violations })));
+      } finally {
+        await watch.close();
+      }
+      const { state, violations } = result;
+      assert.deepEqual(violations, [], 'securitypolicyviolation events');
+      assert.deepEqual(watch.problems, [], 'page errors and console errors');
+      assert.equal(state.error, null);
+      assert.equal(state.installed, true, 'the drop-in installed window.EventSource');
+      assert.deepEqual(state.parsed, ['parsed']);
+      const origin = server.url;
+      assert.deepEqual(state.events, [
+        { type: 'open', readyState: 1 },
+        { type: 'message', data: 'one', origin, readyState: 1 },
+        { type: 'ping', data: 'two', origin, readyState: 1 },
+        { type: 'error', readyState: 0 },
+      ]);
+    });
+  }
+});

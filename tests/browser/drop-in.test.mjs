@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { sseHeaders } from '../support/sse-server.mjs';
-import { launchBrowser, openPage, sleep, startTestServer } from './helpers.mjs';
+import { forEachEngine, openPage, sleep, startTestServer } from './helpers.mjs';
 
-let browser;
 let server;
 let sent; // what /demo-stream wrote, per request: { pings: [ISO times], messages: [text] }
 
@@ -40,11 +39,9 @@ before(async () => {
     });
     res.end();
   });
-  browser = await launchBrowser();
 });
 
 after(async () => {
-  await browser?.close();
   await server?.close();
 });
 
@@ -54,7 +51,7 @@ function expectedItems({ pings, messages }) {
   return items;
 }
 
-async function runSeedPage(pageName) {
+async function runSeedPage(browser, pageName) {
   server.clear();
   sent.length = 0;
   const watch = await openPage(browser);
@@ -62,7 +59,7 @@ async function runSeedPage(pageName) {
   try {
     await page.goto(`${server.url}/tests/browser/pages/${pageName}.html`);
     await page.waitForFunction(() => document.querySelectorAll('#list li').length >= 5, null, { timeout: 5000 });
-    const items = await page.$$eval('#list li', (lis) => lis.map((li) => li.textContent));
+    const items = await page.evaluate(() => [...document.querySelectorAll('#list li')].map((li) => li.textContent));
     const globals = await page.evaluate(() => ({
       hasWasm: typeof window.WasmEventSource === 'function',
       installed: window.EventSource === window.WasmEventSource,
@@ -94,34 +91,36 @@ function checkStream({ items, globals, requests }) {
   assert.equal(globals.readyState, 1, 'OPEN while the stream is open');
 }
 
-describe('drop-in script, window.EventSource deleted first', () => {
-  for (const [name, page] of [
-    ['dist/wasm-eventsource.js', 'drop-in'],
-    ['dist/wasm-eventsource.min.js', 'drop-in-min'],
-  ]) {
-    test(`${name}: the seed client receives pings and messages through the polyfill`, async () => {
-      const result = await runSeedPage(page);
-      assert.equal(result.globals.hasWasm, true, 'window.WasmEventSource is defined');
-      assert.equal(result.globals.installed, true, 'window.EventSource === window.WasmEventSource');
-      assert.equal(result.globals.isPolyfill, true, 'the seed client used the polyfill');
-      assert.equal(result.globals.createParser, 'function', 'WasmEventSource.createParser');
-      checkStream(result);
-    });
-  }
-});
+forEachEngine((engine) => {
+  describe('drop-in script, window.EventSource deleted first', () => {
+    for (const [name, page] of [
+      ['dist/wasm-eventsource.js', 'drop-in'],
+      ['dist/wasm-eventsource.min.js', 'drop-in-min'],
+    ]) {
+      test(`${name}: the seed client receives pings and messages through the polyfill`, async () => {
+        const result = await runSeedPage(engine.browser, page);
+        assert.equal(result.globals.hasWasm, true, 'window.WasmEventSource is defined');
+        assert.equal(result.globals.installed, true, 'window.EventSource === window.WasmEventSource');
+        assert.equal(result.globals.isPolyfill, true, 'the seed client used the polyfill');
+        assert.equal(result.globals.createParser, 'function', 'WasmEventSource.createParser');
+        checkStream(result);
+      });
+    }
+  });
 
-describe('drop-in script, the browser has an EventSource', () => {
-  for (const [name, page] of [
-    ['dist/wasm-eventsource.js', 'drop-in-native'],
-    ['dist/wasm-eventsource.min.js', 'drop-in-min-native'],
-  ]) {
-    test(`${name}: window.EventSource stays native, WasmEventSource is still defined`, async () => {
-      const result = await runSeedPage(page);
-      assert.equal(result.globals.hasWasm, true, 'window.WasmEventSource is defined');
-      assert.equal(result.globals.installed, false, 'window.EventSource is not replaced');
-      assert.equal(result.globals.nativeSource, true, 'window.EventSource is the native one');
-      assert.equal(result.globals.isPolyfill, false, 'the seed client used the native EventSource');
-      checkStream(result);
-    });
-  }
+  describe('drop-in script, the browser has an EventSource', () => {
+    for (const [name, page] of [
+      ['dist/wasm-eventsource.js', 'drop-in-native'],
+      ['dist/wasm-eventsource.min.js', 'drop-in-min-native'],
+    ]) {
+      test(`${name}: window.EventSource stays native, WasmEventSource is still defined`, async () => {
+        const result = await runSeedPage(engine.browser, page);
+        assert.equal(result.globals.hasWasm, true, 'window.WasmEventSource is defined');
+        assert.equal(result.globals.installed, false, 'window.EventSource is not replaced');
+        assert.equal(result.globals.nativeSource, true, 'window.EventSource is the native one');
+        assert.equal(result.globals.isPolyfill, false, 'the seed client used the native EventSource');
+        checkStream(result);
+      });
+    }
+  });
 });

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { launchBrowser, repoRoot } from './helpers.mjs';
+import { launchPlaywright } from '../../harness/engines/chromium.mjs';
+import { repoRoot } from './helpers.mjs';
 
 const SOURCES = 50;
 let browser;
@@ -100,7 +101,7 @@ async function withServer(kind, body) {
 
 before(async () => {
   certificate = makeCertificate();
-  browser = await launchBrowser();
+  browser = await launchPlaywright(); // (its contexts take ignoreHTTPSErrors for the test's certificate)
 });
 
 after(async () => {
@@ -108,7 +109,7 @@ after(async () => {
 });
 
 for (const kind of ['polyfill', 'native']) {
-  test(`HTTP/2: ${SOURCES} ${kind === 'native' ? "of Chromium's own EventSources" : 'polyfill sources'} to one origin receive their events at once, on one connection`, async (t) => {
+  test(`HTTP/2 in Chromium: ${SOURCES} ${kind === 'native' ? "of Chromium's own EventSources" : 'polyfill sources'} to one origin receive their events at once, on one connection`, async (t) => {
     await withServer('h2', async (page, stats) => {
       const result = await page.evaluate(([k, n]) => window.run(k, n), [kind, SOURCES]);
       t.diagnostic(`${kind}: ${result.received} of ${SOURCES} first events in ${result.ms.toFixed(0)} ms; ` +
@@ -121,7 +122,7 @@ for (const kind of ['polyfill', 'native']) {
   });
 }
 
-test(`control: over HTTP/1.1 the seventh polyfill source waits for a free connection`, async (t) => {
+test(`control: over HTTP/1.1 Chromium's seventh polyfill source waits for a free connection`, async (t) => {
   await withServer('h1', async (page, stats) => {
     const result = await page.evaluate(([k, n]) => window.run(k, n), ['polyfill', 10]);
     t.diagnostic(`HTTP/1.1: ${result.received} of 10 first events in 4 s; ${stats.peak} streams open at once`);

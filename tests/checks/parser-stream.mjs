@@ -71,7 +71,9 @@ export const parserStreamChecks = [
       let failure;
       const events = [];
       try {
-        for await (const event of readableOf([INPUT]).pipeThrough(new EventSourceParserStream({ onError: 'terminate' }))) events.push(event);
+        // A reader, not for await: WebKit's ReadableStream is not async iterable (WebKitGTK 2.50).
+        const reader = readableOf([INPUT]).pipeThrough(new EventSourceParserStream({ onError: 'terminate' })).getReader();
+        for (let read = await reader.read(); !read.done; read = await reader.read()) events.push(read.value);
       } catch (error) {
         failure = error;
       }

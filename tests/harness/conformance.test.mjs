@@ -1,13 +1,13 @@
-// The conformance runner (harness/run.mjs) in headless Chromium: every shipped scenario
-// (harness/scenarios) for the browser's own EventSource and the polyfill must agree, except the
-// differences listed with a reason in harness/known-differences.json — each of which must still
-// differ. The npm `eventsource` package runs on a few scenarios to show the harness measures
-// other implementations (its agreement is not asserted).
+// The conformance runner (harness/run.mjs) in every engine: on every shipped scenario
+// (harness/scenarios) the polyfill must agree with that engine's own EventSource, except the
+// differences listed for that engine with a reason in harness/known-differences.json — each of
+// which must still differ. In Chromium, the npm `eventsource` package runs on a few scenarios to
+// show the harness measures other implementations (its agreement is not asserted).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchChromium } from '../../harness/chromium.mjs';
+import { launchEngine, parseEngines } from '../../harness/engines/index.mjs';
 
 import { loadScenarios, startScenarioServer } from '../../harness/server.mjs';
 import { defaultKnownDifferences, defaultScenariosDir, delayBucket, diffTraces, htmlReport, repoRoot, runConformance } from '../../harness/run.mjs';
@@ -17,7 +17,7 @@ let browser;
 
 before(async () => {
   assert.ok(existsSync(path.join(repoRoot, 'dist', 'wasm-eventsource.js')), 'dist/ is missing: run `npm run build` first');
-  browser = await launchChromium();
+  browser = await launchEngine('chromium');
 });
 
 after(async () => {
@@ -26,47 +26,57 @@ after(async () => {
 
 const known = existsSync(defaultKnownDifferences) ? JSON.parse(readFileSync(defaultKnownDifferences, 'utf8')) : {};
 
-describe('conformance: native EventSource vs the polyfill on every shipped scenario', () => {
+describe('conformance: known differences', () => {
   test('at least 60 scenarios ship, all valid', async () => {
     const scenarios = await loadScenarios(defaultScenariosDir);
     assert.ok(scenarios.size >= 60, `${scenarios.size} scenarios`);
   });
 
-  test('known-differences.json: every entry names a shipped scenario, an implementation and a reason', async () => {
+  test('known-differences.json: per engine, every entry names a shipped scenario, an implementation and a reason', async () => {
     const scenarios = await loadScenarios(defaultScenariosDir);
-    for (const [name, entries] of Object.entries(known)) {
-      if (name.startsWith('$')) continue;
-      assert.ok(scenarios.has(name), `known difference for "${name}": no such scenario`);
-      for (const [impl, reason] of Object.entries(entries)) {
-        assert.notEqual(impl, 'native', `${name}: native is the reference`);
-        assert.equal(typeof reason, 'string', `${name} / ${impl}: the reason must be a string`);
-        assert.ok(reason.trim().length >= 10, `${name} / ${impl}: give a reason`);
+    for (const [engine, entries] of Object.entries(known)) {
+      if (engine.startsWith('$')) continue;
+      assert.deepEqual(parseEngines(engine), [engine], `${engine}: an engine`);
+      for (const [name, impls] of Object.entries(entries)) {
+        assert.ok(scenarios.has(name), `${engine}: known difference for "${name}": no such scenario`);
+        for (const [impl, reason] of Object.entries(impls)) {
+          assert.notEqual(impl, 'native', `${engine} / ${name}: native is the reference`);
+          assert.equal(typeof reason, 'string', `${engine} / ${name} / ${impl}: the reason must be a string`);
+          assert.ok(reason.trim().length >= 10, `${engine} / ${name} / ${impl}: give a reason`);
+        }
       }
     }
-  });
-
-  test('the polyfill agrees with native except listed differences, and every listed difference still differs', async (t) => {
-    const { results, table } = await runConformance({ impls: ['native', 'polyfill'], browser });
-    t.diagnostic(`\n${table}`);
-    const problems = [];
-    for (const result of results) {
-      if (result.impl === 'native') {
-        if (result.status === 'error') problems.push(`${result.scenario}: native run failed: ${result.error}`);
-        continue;
-      }
-      if (result.status === 'error') problems.push(`${result.scenario}: harness error: ${result.error}`);
-      if (result.status === 'stale') problems.push(`${result.scenario}: listed as a known difference ("${result.reason}") but now agrees: remove the entry`);
-      if (result.status === 'differ') {
-        problems.push(`${result.scenario}: the polyfill differs from native:\n${result.diff.map((d) => `    ${d.section}[${d.index ?? ''}] expected ${JSON.stringify(d.expected)} actual ${JSON.stringify(d.actual)}`).join('\n')}`);
-      }
-      if (result.pageErrors.length) problems.push(`${result.scenario}: errors in the page: ${result.pageErrors.join(' | ')}`);
-    }
-    assert.deepEqual(problems, []);
-    const polyfill = results.filter((r) => r.impl === 'polyfill');
-    assert.ok(polyfill.length >= 60);
-    assert.ok(polyfill.every((r) => r.trace.events.length > 0 || r.trace.requests.length > 0 || r.native.events.length === 0));
   });
 });
+
+for (const engine of parseEngines(process.env.BROWSER_ENGINES || 'all')) {
+  test(`${engine}: the polyfill agrees with ${engine}'s own EventSource except listed differences, and every listed difference still differs`, async (t) => {
+    const engineBrowser = engine === 'chromium' ? browser : await launchEngine(engine);
+    try {
+      const { results, table } = await runConformance({ engine, impls: ['native', 'polyfill'], browser: engineBrowser });
+      t.diagnostic(`\n${table}`);
+      const problems = [];
+      for (const result of results) {
+        if (result.impl === 'native') {
+          if (result.status === 'error') problems.push(`${result.scenario}: native run failed: ${result.error}`);
+          continue;
+        }
+        if (result.status === 'error') problems.push(`${result.scenario}: harness error: ${result.error}`);
+        if (result.status === 'stale') problems.push(`${result.scenario}: listed as a known difference ("${result.reason}") but now agrees: remove the entry`);
+        if (result.status === 'differ') {
+          problems.push(`${result.scenario}: the polyfill differs from native:\n${result.diff.map((d) => `    ${d.section}[${d.index ?? ''}] expected ${JSON.stringify(d.expected)} actual ${JSON.stringify(d.actual)}`).join('\n')}`);
+        }
+        if (result.pageErrors.length) problems.push(`${result.scenario}: errors in the page: ${result.pageErrors.join(' | ')}`);
+      }
+      assert.deepEqual(problems, []);
+      const polyfill = results.filter((r) => r.impl === 'polyfill');
+      assert.ok(polyfill.length >= 60);
+      assert.ok(polyfill.every((r) => r.trace.events.length > 0 || r.trace.requests.length > 0 || r.native.events.length === 0));
+    } finally {
+      if (engineBrowser !== browser) await engineBrowser.close();
+    }
+  });
+}
 
 describe('conformance: another implementation (npm:eventsource)', () => {
   test('the harness bundles the package and records its traces', async () => {

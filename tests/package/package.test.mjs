@@ -3,18 +3,24 @@
 // from ESM, and bundler), its types are compiled under every moduleResolution with lib.dom and
 // with @types/node instead, it runs from Node as ESM and CommonJS, a Worker in workerd
 // (miniflare) and a script for Hermes each take it by its name alone, and a bundle of the parser
-// alone or of the stream alone carries no EventSource code.
+// alone or of the stream alone carries no EventSource code. And the CLI as users get it: the
+// tarball installed by npm into an empty project, `npx wasm-eventsource check`, `cat` and
+// `conformance` (a missing engine's one line; with playwright-core added, a user's own script
+// and an npm package measured in Chromium).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 import { hermesBundle, runHermes } from '../hermes/hermes.mjs';
 import { bundleWorker, startWorker } from '../workerd/workerd.mjs';
+import { sseHeaders, startServer } from '../support/sse-server.mjs';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const here = join(repoRoot, 'tests', 'package');
@@ -256,3 +262,83 @@ describe('tree shaking: a bundle of one part carries no other', () => {
     for (const marker of EVENT_SOURCE_MARKERS) assert.ok(out.text.includes(marker), `${marker} is in the bundle`);
   });
 });
+
+describe('the CLI: the tarball installed by npm into an empty project', () => {
+  // Outside the repository, so that nothing resolves from the repository's node_modules.
+  let cliProject;
+  // Asynchronous: the tests' own server must answer while the command runs.
+  const npx = (args, options = {}) =>
+    promisify(execFile)('npx', ['--no-install', 'wasm-eventsource', ...args], { cwd: cliProject, encoding: 'utf8', ...options }).then(
+      (out) => ({ code: 0, ...out }),
+      (error) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+  const linkFromRepo = (name) => {
+    rmSync(join(cliProject, 'node_modules', name), { recursive: true, force: true });
+    symlinkSync(join(repoRoot, 'node_modules', name), join(cliProject, 'node_modules', name), 'dir');
+  };
+  let server;
+
+  before(async () => {
+    cliProject = mkdtempSync(join(tmpdir(), 'wasm-eventsource-cli-'));
+    writeFileSync(join(cliProject, 'package.json'), '{ "name": "cli-consumer", "private": true }\n');
+    run('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: cliProject });
+    server = await startServer({});
+    server.route('/events', (req, res) => {
+      res.writeHead(200, sseHeaders());
+      res.end(': hi\nretry: 2000\nid: 1\nevent: ping\ndata: one\n\ndata: two\n\n');
+    });
+  });
+
+  after(async () => {
+    await server?.close();
+    if (cliProject) rmSync(cliProject, { recursive: true, force: true });
+  });
+
+  test('npx wasm-eventsource cat --chunk 1: JSON lines on the WebAssembly parser, as sse-cat prints them', async () => {
+    const child = execFile('npx', ['--no-install', 'wasm-eventsource', 'cat', '--chunk', '1'], { cwd: cliProject, encoding: 'utf8' });
+    child.stdin.end('data: a\r\n\r\nevent: ping\ndata: {"time": 1}\nid: 7\n\nretry: 5\ndata: unterminated');
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const [code] = await new Promise((resolve) => child.on('exit', (...args) => resolve(args)));
+    assert.equal(code, 0);
+    assert.deepEqual(stdout.trim().split('\n').map((line) => JSON.parse(line)), [
+      { type: 'message', data: 'a', lastEventId: '' },
+      { type: 'ping', data: '{"time": 1}', lastEventId: '7' },
+      { retry: 5 },
+    ]);
+    const bad = await npx(['cat', '--chunk', '0']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /usage: wasm-eventsource cat/);
+  });
+
+  test('npx wasm-eventsource check URL: one verdict per line, exit 0', async () => {
+    const { code, stdout } = await npx(['check', `${server.url}/events`, '--duration', '500']);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /✓/);
+    assert.match(stdout, /Content-Type/i);
+  });
+
+  test('npx wasm-eventsource conformance without a driver: one line saying what to install', async () => {
+    const { code, stdout } = await npx(['conformance', '--engine', 'firefox', '--only', 'format-lf-line-endings']);
+    assert.equal(code, 1);
+    assert.match(stdout, /^firefox: skipped: Firefox needs the npm package puppeteer-core: npm install --save-dev puppeteer-core$/m);
+  });
+
+  test('npx wasm-eventsource conformance --engine chromium --impl script:FILE#Global and --impl npm:eventsource', async () => {
+    linkFromRepo('playwright-core');
+    linkFromRepo('esbuild');
+    linkFromRepo('eventsource');
+    // A user's own implementation: the browser's EventSource under another name.
+    writeFileSync(join(cliProject, 'my-event-source.js'), 'window.MyEventSource = class extends EventSource {};\n');
+    const only = 'format-lf-line-endings,format-multi-line-data';
+    const mine = await npx(['conformance', '--engine', 'chromium', '--impl', 'script:my-event-source.js#MyEventSource', '--only', only]);
+    assert.equal(mine.code, 0, mine.stdout + mine.stderr);
+    assert.match(mine.stdout, /script:my-event-source\.js#MyEventSource: 2 ✓ agree/);
+    assert.ok(readFileSync(join(cliProject, 'wasm-eventsource-conformance', 'report-chromium.html'), 'utf8').includes('<table class="summary">'));
+    const pkg = await npx(['conformance', '--engine', 'chromium', '--impl', 'npm:eventsource', '--only', only]);
+    assert.equal(pkg.code, 0, pkg.stdout + pkg.stderr);
+    assert.match(pkg.stdout, /npm:eventsource: /);
+    assert.doesNotMatch(pkg.stdout, /harness error/);
+  });
+});
+

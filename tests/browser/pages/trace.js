@@ -15,6 +15,9 @@
 (() => {
   const implementations = { native: window.EventSource, wasm: window.WasmEventSource };
 
+  // MessageEvents seen so far, per implementation (a test can wait for the first ones).
+  window.traceMessages = { native: 0, wasm: 0 };
+
   window.runTrace = function runTrace(impl, url, options = {}) {
     const Impl = implementations[impl];
     const trace = [];
@@ -57,6 +60,7 @@
         };
         if (via) entry.via = via;
         if (event instanceof MessageEvent) {
+          if (!via) window.traceMessages[impl]++;
           entry.data = event.data;
           entry.lastEventId = event.lastEventId;
           entry.origin = event.origin;
