@@ -286,8 +286,18 @@ template <std::size_t N>
 [[gnu::always_inline]] inline bool take_field_prefix(std::string_view& line, const char (&prefix)[N]) {
   constexpr std::size_t kLength = N - 1;
   if (line.size() < kLength) return false;
-  // A loop, not memcmp: in WebAssembly memcmp is a library call per line.
-  for (std::size_t i = 0; i < kLength; ++i) {
+  // Four bytes as one word, the rest a loop; not memcmp: in WebAssembly memcmp is a library call
+  // per line. (memcpy of a constant four bytes is a single load.)
+  std::size_t i = 0;
+  if constexpr (kLength >= 4) {
+    std::uint32_t have;
+    std::uint32_t want;
+    std::memcpy(&have, line.data(), 4);
+    std::memcpy(&want, prefix, 4);
+    if (have != want) return false;
+    i = 4;
+  }
+  for (; i < kLength; ++i) {
     if (line[i] != prefix[i]) return false;
   }
   line = without_one_leading_space(line.substr(kLength));
@@ -476,38 +486,47 @@ void Parser::feed(std::string_view bytes) {
   if (masks.line_ends == 0) {
     carry(p, size, masks.non_ascii != 0);
   } else {
-    split_lines(p, end);
+    split_short(p, end, masks);
   }
 }
 
-// A small chunk that ends a line: a byte loop finds the line ends, no block machinery.
-void Parser::split_short(const char* p, const char* end) {
+// A small chunk that ends a line: its masks are known already, so the lines are walked as in
+// one block of split_lines, without its block machinery (a kernel call on a few bytes cost
+// more than the lines did at one-byte chunks).
+void Parser::split_short(const char* p, const char* end, const BlockMasks& masks) {
   const char* line_start = p;
-  bool non_ascii = false;
-  for (const char* q = p; q != end;) {
-    const auto byte = static_cast<unsigned char>(*q);
-    if (byte != '\n' && byte != '\r') [[likely]] {
-      non_ascii = non_ascii || byte >= 0x80;
-      ++q;
-      continue;
-    }
-    q = end_line(line_start, q, end, non_ascii);
-    if (q == nullptr) return;
-    line_start = q;
-    non_ascii = false;
+  std::uint64_t ends = masks.line_ends;
+  while (ends != 0) {
+    const unsigned bit = static_cast<unsigned>(__builtin_ctzll(ends));
+    const char* line_end = p + bit;
+    const bool non_ascii = (masks.non_ascii & bits_from(line_start - p) & ((std::uint64_t{1} << bit) - 1)) != 0;
+    const char* next = end_line(line_start, line_end, end, non_ascii, /*roomy=*/false);
+    if (next == nullptr) return;
+    ends &= ~std::uint64_t{0} << 1 << (next - line_end - 1) << bit;  // (as in split_lines)
+    line_start = next;
   }
-  finish_chunk(line_start, end, non_ascii);
+  finish_chunk(line_start, end, (masks.non_ascii & bits_from(line_start - p)) != 0);
 }
 
 // Completes the line [line_start, line_end), ended by the CR or LF at line_end. Returns where the
 // next line starts (past the LF of a CRLF), or nullptr when the parser stopped.
+// `roomy`: every line of this chunk is within the limit (see split_lines).
 [[gnu::always_inline]] inline const char* Parser::end_line(const char* line_start, const char* line_end, const char* end,
-                                                           bool non_ascii) {
+                                                           bool non_ascii, bool roomy) {
   const auto length = static_cast<std::size_t>(line_end - line_start);
   // The hot path, inline: a line that lies whole in this chunk, under the limit.
-  if (carried_bytes_ == 0 && !discarding_line_ && within_limit(length)) [[likely]] {
+  if (carried_bytes_ == 0 && !discarding_line_ && (roomy || within_limit(length))) [[likely]] {
     process_line(std::string_view(line_start, length), non_ascii);
     if (error_ != ParseError::none) return nullptr;
+    // A blank line right after (LF LF, the end of nearly every event) is dispatched here, not in
+    // another turn of the line loop; the loop skips its LF as it skips that of a CRLF.
+    if (*line_end == '\n') {
+      if (line_end + 1 != end && line_end[1] == '\n') {
+        dispatch_event();
+        return line_end + 2;
+      }
+      return line_end + 1;
+    }
   } else if (!complete_line(line_start, length, non_ascii)) {
     return nullptr;
   }
@@ -574,6 +593,9 @@ SSE_COLD void Parser::consume_bom(const char*& p, const char* end) {
 // same scan, so values that hold none skip UTF-8 validation.
 void Parser::split_lines(const char* p, const char* end) {
   const KernelFunctions kernel = current_kernel();
+  // No line of this chunk can take the pending event past the limit when the pending data, the
+  // carried line and the whole chunk fit in it together: then no line needs its own check.
+  const bool roomy = within_limit(carried_bytes_ + static_cast<std::size_t>(end - p));
   const char* line_start = p;
   bool line_non_ascii = false;  // the current line held a byte >= 0x80 in an earlier block
   BlockMasks batch[kBatchBlocks];
@@ -595,11 +617,12 @@ void Parser::split_lines(const char* p, const char* end) {
       // (Most blocks are all ASCII: then no mask work per line.)
       const bool line_has_non_ascii =
           line_non_ascii || (non_ascii != 0 && (non_ascii & ((std::uint64_t{1} << bit) - 1)) != 0);
-      const char* next = end_line(line_start, line_end, end, line_has_non_ascii);
+      const char* next = end_line(line_start, line_end, end, line_has_non_ascii, roomy);
       if (next == nullptr) return;
-      ends &= ends - 1;  // this line end
-      // (and the LF of a CRLF; past bit 63 it is the next block's bit 0, which `ends` skips there)
-      if (next - line_end == 2 && bit != 63) ends &= ~(std::uint64_t{1} << (bit + 1));
+      // This line end, and the LF after it when `next` is two bytes on (a CRLF, or the blank
+      // line end_line took along; past bit 63 it is the next block's bit 0, which `ends` skips
+      // there). (Three shifts, each under 64.)
+      ends &= ~std::uint64_t{0} << 1 << (next - line_end - 1) << bit;
       line_start = next;
       line_non_ascii = false;
       if (non_ascii != 0) non_ascii &= bits_from(next - block);

@@ -230,6 +230,10 @@ struct ParserOptions {
   bool report_ignored_fields = true;
 };
 
+namespace scan {
+struct BlockMasks;
+}
+
 class Parser {
  public:
   explicit Parser(EventSink& sink, ParserOptions options = {});
@@ -260,8 +264,8 @@ class Parser {
  private:
   void consume_bom(const char*& p, const char* end);
   void split_lines(const char* p, const char* end);
-  void split_short(const char* p, const char* end);
-  const char* end_line(const char* line_start, const char* line_end, const char* end, bool non_ascii);
+  const char* end_line(const char* line_start, const char* line_end, const char* end, bool non_ascii, bool roomy);
+  void split_short(const char* p, const char* end, const scan::BlockMasks& masks);
   void finish_chunk(const char* line_start, const char* end, bool non_ascii);
   void carry(const char* p, std::size_t length, bool non_ascii);
   bool complete_line(const char* p, std::size_t length, bool non_ascii);
