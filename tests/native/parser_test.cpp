@@ -121,6 +121,22 @@ TEST(ParserLimit, SkipEventDropsOnlyTheOversizedEventWhateverTheChunking) {
   }
 }
 
+// Invalid UTF-8 grows as it is decoded (one byte, three of U+FFFD), so the raw length of a
+// chunk bounds nothing: the lines after such a line, a blank one included, are still checked,
+// whole as byte by byte. (Found by parser_fuzz: a blank line right after the line skipped it.)
+TEST(ParserLimit, DecodedDataThatOutgrewItStopsTheNextLineWhateverTheChunking) {
+  const std::string invalid(10, '\xff');  // 15-byte line, 30 bytes of data once decoded
+  for (const std::string& stream : {"data:" + invalid + "\n\n", "data:" + invalid + "\ndata:x\n\n"}) {
+    for (const std::size_t chunk : {1u, 2u, 16u, 4096u}) {
+      RecordingSink sink;
+      sse::Parser parser(sink, {.max_buffered_bytes = 29});
+      for (std::size_t at = 0; at < stream.size(); at += chunk) parser.feed(std::string_view(stream).substr(at, chunk));
+      EXPECT_TRUE(sink.trace.buffer_limit_error) << "chunk " << chunk << " of " << corpus::escape(stream);
+      EXPECT_TRUE(sink.trace.events.empty()) << "chunk " << chunk << " of " << corpus::escape(stream);
+    }
+  }
+}
+
 TEST(ParserLimit, SkipEventKeepsMemoryBoundedUnderAHugeLine) {
   struct : sse::EventSink {
     int events = 0, errors = 0;

@@ -263,7 +263,8 @@ class Parser {
 
  private:
   void consume_bom(const char*& p, const char* end);
-  void split_lines(const char* p, const char* end);
+  // `known_masks`: the masks of a chunk of at most one block, when the caller made them.
+  void split_lines(const char* p, const char* end, const scan::BlockMasks* known_masks = nullptr);
   const char* end_line(const char* line_start, const char* line_end, const char* end, bool non_ascii, bool roomy);
   void split_short(const char* p, const char* end, const scan::BlockMasks& masks);
   void finish_chunk(const char* line_start, const char* end, bool non_ascii);
