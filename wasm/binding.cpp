@@ -1,11 +1,14 @@
 // The WebAssembly face of sse::Parser: a C ABI built for batches. JS copies each chunk once into
 // the session's input buffer, calls sse_session_feed once, and reads back every record of that
 // chunk at once: a table of fixed-size records plus two text arenas, one of ASCII texts and one
-// of texts holding other characters (UTF-8, or UTF-16 for Node), each decoded by JS in one call:
-// ASCII has fast paths (Node makes a string of 1.7 MB of it in 0.1 ms, against 1.2 ms for UTF-8
-// decoding), and Node copies UTF-16 into a string several times faster than it decodes UTF-8.
-// Record offsets and lengths are in UTF-16 code units of the decoded arena, so JS slices
-// strings without scanning.
+// of texts holding other characters (UTF-8, or UTF-16 for Node): ASCII has fast paths (Node
+// makes a string of 1.7 MB of it in 0.1 ms, against 1.2 ms for UTF-8 decoding), and Node copies
+// UTF-16 into a string several times faster than it decodes UTF-8. Each arena comes in pieces of
+// whole texts, each piece decoded by JS in one call: an event's data is a slice of its piece's
+// string, which keeps that piece alive, so pieces are small (at most 960 bytes in Node, 4 KiB in
+// browsers; a longer text is a piece of its own) and a kept data string never holds a whole
+// batch. Record offsets and lengths
+// are in UTF-16 code units of the decoded piece, so JS slices strings without scanning.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -37,6 +40,8 @@ enum RecordKind : std::uint32_t {
   kInvalidRetry = 9,  // kind, arena start, length: the whole line of an ignored retry field
 };
 constexpr std::uint32_t kWide = 1u << 10;  // on the kind word: the text is in the non-ASCII arena
+constexpr unsigned kPieceShift = 16;       // on the kind word: the piece of its arena the text is in
+constexpr std::uint32_t kMaxPieces = 0xFFFF; // (past it, the last piece takes the rest)
 constexpr std::size_t kRecordWords = 3;
 
 // UTF-16 code units of valid UTF-8: every byte that is not a continuation starts a code point,
@@ -136,10 +141,39 @@ std::uint32_t address(const void* pointer) {
   return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(pointer));
 }
 
+// A text arena of a batch, in pieces of whole texts (see the top of the file).
+struct Arena {
+  sse::detail::Buffer<char> bytes;
+  sse::detail::Buffer<std::uint32_t> piece_ends;  // the ends of the pieces before the current one
+  std::uint32_t piece_start = 0;                  // where the current piece starts in `bytes`
+  std::uint32_t units_in_piece = 0;               // UTF-16 code units of the current piece so far
+
+  void clear(std::size_t retained_bytes) {
+    bytes.clear_retaining(retained_bytes);
+    piece_ends.clear_retaining(retained_bytes);
+    piece_start = 0;
+    units_in_piece = 0;
+  }
+  std::uint32_t piece_index() const { return static_cast<std::uint32_t>(piece_ends.size()); }
+  // Before a text of `text_bytes`: the current piece ends if the text would take it past
+  // `piece_bytes` (a longer text is a piece of its own).
+  void start_text(std::uint32_t piece_bytes, std::size_t text_bytes) {
+    const std::size_t held = bytes.size() - piece_start;
+    if (held != 0 && held + text_bytes > piece_bytes && piece_ends.size() < kMaxPieces) [[unlikely]] end_piece();
+  }
+  [[gnu::noinline]] void end_piece() {  // (once per ~1 KiB of text: out of line, for size)
+    piece_start = static_cast<std::uint32_t>(bytes.size());
+    *piece_ends.extend(1) = piece_start;
+    units_in_piece = 0;
+  }
+};
+
 class Session final : public sse::EventSink {
  public:
   // `wide_utf16`: the non-ASCII arena holds UTF-16 code units instead of UTF-8.
-  Session(const sse::ParserOptions& options, bool wide_utf16) : parser_(*this, options), wide_utf16_(wide_utf16) {}
+  // `piece_bytes`: an arena's piece ends before the text that would start past this many bytes.
+  Session(const sse::ParserOptions& options, bool wide_utf16, std::uint32_t piece_bytes)
+      : parser_(*this, options), wide_utf16_(wide_utf16), piece_bytes_(piece_bytes) {}
 
   // (JS asks for a smaller buffer after a huge chunk, so that the session does not keep it.)
   std::uint8_t* input(std::size_t size) {
@@ -155,13 +189,17 @@ class Session final : public sse::EventSink {
 
   // Where the latest batch lies, at a fixed address JS reads after every call: no further calls
   // per chunk. Addresses are 32-bit in wasm32.
+  // Each arena's pieces are given by their ends (byte offsets from the arena's start); the
+  // first starts at 0. There is always at least one piece, maybe empty.
   struct BatchLayout {
     std::uint32_t records_at = 0;
     std::uint32_t record_count = 0;
     std::uint32_t ascii_at = 0;
-    std::uint32_t ascii_size = 0;
+    std::uint32_t ascii_piece_ends_at = 0;
+    std::uint32_t ascii_piece_count = 0;
     std::uint32_t wide_at = 0;
-    std::uint32_t wide_size = 0;
+    std::uint32_t wide_piece_ends_at = 0;
+    std::uint32_t wide_piece_count = 0;
   };
 
   void begin_batch() {
@@ -169,16 +207,19 @@ class Session final : public sse::EventSink {
     // session's life; everyday batches stay far below this and reuse their buffers.
     constexpr std::size_t kRetainedBytes = std::size_t{1} << 20;
     records_.clear_retaining(kRetainedBytes);
-    ascii_.clear_retaining(kRetainedBytes);
-    wide_.clear_retaining(kRetainedBytes);
+    ascii_.clear(kRetainedBytes);
+    wide_.clear(kRetainedBytes);
     type_.clear_retaining(kRetainedBytes);
-    wide_units_ = 0;
   }
   // Publishes the batch in layout_; returns its record count.
   std::uint32_t end_batch() {
-    layout_ = {address(records_.data()), static_cast<std::uint32_t>(records_.size() / kRecordWords),
-               address(ascii_.data()),   static_cast<std::uint32_t>(ascii_.size()),
-               address(wide_.data()),    static_cast<std::uint32_t>(wide_.size())};
+    ascii_.end_piece();
+    wide_.end_piece();
+    layout_ = {address(records_.data()),      static_cast<std::uint32_t>(records_.size() / kRecordWords),
+               address(ascii_.bytes.data()),  address(ascii_.piece_ends.data()),
+               static_cast<std::uint32_t>(ascii_.piece_ends.size()),
+               address(wide_.bytes.data()),   address(wide_.piece_ends.data()),
+               static_cast<std::uint32_t>(wide_.piece_ends.size())};
     return layout_.record_count;
   }
   const BatchLayout* layout() const { return &layout_; }
@@ -209,26 +250,27 @@ class Session final : public sse::EventSink {
  private:
   // A record whose text goes to the ASCII arena (UTF-16 units are bytes there) or, when it has
   // other characters, to the wide one. Inlined where events push their data (4% on tiny events);
-  // other texts share one out-of-line copy.
-  [[gnu::always_inline]] void push_text(std::uint32_t kind, std::string_view text) {
-    const std::uint32_t units = utf16_length(text);
-    if (units == text.size()) {  // only ASCII has as many UTF-16 units as UTF-8 bytes
-      push(kind, static_cast<std::uint32_t>(ascii_.size()), units);
-      ascii_.append(text);
-    } else {
-      push(kind | kWide, wide_units_, units);
-#if !defined(SSE_BINDING_UTF8_ONLY)
-      if (wide_utf16_) {
-        // Every text adds an even number of bytes to a malloc'd arena: the units stay aligned.
-        write_utf16(text, reinterpret_cast<char16_t*>(wide_.extend(std::size_t{units} * 2)), units);
-      } else {
-        wide_.append(text);
-      }
+  // other texts share one out-of-line copy. (Not in the drop-in's module, whose size counts and
+  // whose events each cost a browser's dispatchEvent, a hundred times those 4%.)
+#if defined(SSE_BINDING_UTF8_ONLY)
+  void push_text(std::uint32_t kind, std::string_view text) {
 #else
-      wide_.append(text);
+  [[gnu::always_inline]] void push_text(std::uint32_t kind, std::string_view text) {
 #endif
-      wide_units_ += units;
+    const std::uint32_t units = utf16_length(text);
+    const bool ascii = units == text.size();  // only ASCII has as many UTF-16 units as UTF-8 bytes
+    Arena& arena = ascii ? ascii_ : wide_;
+    arena.start_text(piece_bytes_, ascii || !wide_utf16_ ? text.size() : std::size_t{units} * 2);
+    push(kind | (ascii ? 0 : kWide) | arena.piece_index() << kPieceShift, arena.units_in_piece, units);
+    arena.units_in_piece += units;
+#if !defined(SSE_BINDING_UTF8_ONLY)
+    if (!ascii && wide_utf16_) {
+      // Every text adds an even number of bytes to a malloc'd arena: the units stay aligned.
+      write_utf16(text, reinterpret_cast<char16_t*>(wide_.bytes.extend(std::size_t{units} * 2)), units);
+      return;
     }
+#endif
+    arena.bytes.append(text);
   }
   [[gnu::noinline]] void push_other_text(std::uint32_t kind, std::string_view text) { push_text(kind, text); }
   void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0) {
@@ -243,10 +285,10 @@ class Session final : public sse::EventSink {
   std::size_t input_capacity_ = 0;
   sse::detail::Buffer<std::uint32_t> records_;
   sse::detail::Buffer<char> type_;  // the type of the batch's latest kType record, if any
-  sse::detail::Buffer<char> ascii_;
-  sse::detail::Buffer<char> wide_;  // UTF-8, or UTF-16 code units if wide_utf16_
+  Arena ascii_;
+  Arena wide_;  // UTF-8, or UTF-16 code units if wide_utf16_
   bool wide_utf16_;
-  std::uint32_t wide_units_ = 0;  // UTF-16 code units of the wide arena so far
+  std::uint32_t piece_bytes_;
   BatchLayout layout_;
 };
 
@@ -259,7 +301,10 @@ enum SessionFlags : std::uint32_t {
   kReportComments = 4,     // kComment records (else comments are skipped unbuffered)
   kReportIgnored = 8,      // kUnknownField and kInvalidRetry records
   kIgnoreEmptyRetry = 16,  // EmptyRetry::ignore instead of reset_to_default
+  // Bits 8-23: the arenas' piece size in units of 64 bytes; 0: one piece per arena.
 };
+constexpr unsigned kPieceSizeShift = 8;
+constexpr std::uint32_t kPieceSizeUnit = 64;
 
 // Whether kWideUtf16 is honoured: 0 in the drop-in's module (SSE_BINDING_UTF8_ONLY).
 SSE_EXPORT std::uint32_t sse_writes_utf16() {
@@ -280,7 +325,8 @@ SSE_EXPORT Session* sse_session_create(std::uint32_t max_buffered_bytes, std::ui
           .report_comments = (flags & kReportComments) != 0,
           .report_ignored_fields = (flags & kReportIgnored) != 0,
       },
-      (flags & kWideUtf16) != 0);
+      (flags & kWideUtf16) != 0,
+      (flags >> kPieceSizeShift & 0xFFFF) != 0 ? (flags >> kPieceSizeShift & 0xFFFF) * kPieceSizeUnit : UINT32_MAX);
 }
 SSE_EXPORT void sse_session_destroy(Session* session) { delete session; }
 
@@ -309,6 +355,6 @@ SSE_EXPORT void sse_session_set_last_event_id(Session* session, std::uint32_t si
   session->parser().set_last_event_id(session->input_view(size));
 }
 
-// Where the session publishes each batch (Session::BatchLayout, six uint32 words): fixed for
+// Where the session publishes each batch (Session::BatchLayout, eight uint32 words): fixed for
 // the session's life.
 SSE_EXPORT const Session::BatchLayout* sse_session_batch(Session* session) { return session->layout(); }

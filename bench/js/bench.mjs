@@ -6,10 +6,11 @@
 //               strings: where the time goes) and whole EventSources;
 //   long-lived  one parser for the process, reset between streams;
 //   stream      EventSourceParserStream against eventsource-parser/stream;
-//   stored      the heap that 2000 kept 24-character data strings hold alive (child processes).
+//   stored      the heap that 2000 kept 24-character data strings hold alive (child processes);
+//   idle        memory per open idle EventSource: JS heap and WebAssembly memory (child processes).
 // Prints medians of round-robin runs and the ratios the targets in bench/RESULTS.md are about.
 //
-//   node bench/js/bench.mjs [--runs 7] [--only tiny,llm_tokens] [--sections fresh,stored]
+//   node bench/js/bench.mjs [--runs 7] [--only tiny,llm_tokens] [--sections fresh,stored,idle]
 //                           [--chunks 65536,1024,16]
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
     only: { type: 'string' },
-    sections: { type: 'string', default: 'fresh,long-lived,stream,stored' },
+    sections: { type: 'string', default: 'fresh,long-lived,stream,stored,idle' },
     chunks: { type: 'string', default: '65536,1024,16' },
   },
 });
@@ -96,13 +97,35 @@ if (sections.has('stream')) {
 
 if (sections.has('stored')) {
   console.log('\n## Stored strings: one 24-character data string kept from each of 2000 chunks of 64 KiB');
-  const script = join(root, 'bench', 'js', 'stored-strings.mjs');
-  for (const which of ['ours', 'reference']) {
+  const script = join(root, 'tests', 'support', 'kept-strings.mjs'); // (tests/js/leaks.test.mjs bounds it)
+  const labels = {
+    parser: 'wasm-eventsource createParser',
+    'event-source': 'wasm-eventsource EventSource (MessageEvent data)',
+    'eventsource-parser': 'eventsource-parser 4',
+  };
+  for (const [which, label] of Object.entries(labels)) {
     const samples = [];
     for (let i = 0; i < 3; i++) samples.push(JSON.parse(execFileSync(process.execPath, ['--expose-gc', script, which, distIndex], { encoding: 'utf8' })));
     samples.sort((a, b) => a.retainedMiB - b.retainedMiB);
     const { retainedMiB, ownKiB, ms } = samples[1];
-    const label = which === 'ours' ? 'wasm-eventsource createParser' : 'eventsource-parser 4';
     console.log(`    ${label}: ${retainedMiB.toFixed(2)} MiB kept alive beyond the strings' own ${ownKiB.toFixed(0)} KiB; parsing ${ms.toFixed(0)} ms`);
+  }
+}
+
+if (sections.has('idle')) {
+  console.log('\n## Memory per open idle EventSource (one comment received, then nothing)');
+  const script = join(root, 'bench', 'js', 'idle-sources.mjs');
+  // (WebAssembly memory grows by 64 KiB pages: many streams make its figure exact to a few %.)
+  const runs = [
+    ['stream', 20000, 'wasm-eventsource, EventSource.fromReadableStream (the polyfill alone)'],
+    ['url', 2000, "wasm-eventsource over Node's fetch (its socket and streams included)"],
+    ['eventsource', 2000, "npm eventsource 5 over Node's fetch"],
+  ];
+  for (const [mode, count, label] of runs) {
+    const result = JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', script, mode, distIndex, String(count)], { encoding: 'utf8' }),
+    );
+    const kib = (bytes) => (bytes / 1024).toFixed(1);
+    console.log(`    ${label}, ${count} sources: JS heap ${kib(result.heapBytesPerSource)} KiB + WebAssembly ${kib(result.wasmBytesPerSource)} KiB each`);
   }
 }

@@ -15,6 +15,7 @@ import {
   bufferSourceBytes,
   describeValue,
   eventTypeSetAt,
+  releaseBatch,
   retryAt,
   textAt,
 } from './session.js';
@@ -626,6 +627,14 @@ export class WasmEventSource extends EventTargetBase {
 
   // Dispatches a batch; false when the connection ended meanwhile (closed, or a parser error).
   #deliver(batch) {
+    try {
+      return this.#dispatchRecords(batch);
+    } finally {
+      releaseBatch(batch);
+    }
+  }
+
+  #dispatchRecords(batch) {
     const { records } = batch;
     let typeText = 'message';
     for (let i = 0; i < records.length; i += RECORD_WORDS) {
@@ -739,10 +748,12 @@ export class WasmEventSource extends EventTargetBase {
   }
 
   // The records of a reset: only the ID buffer can move.
-  #deliverState({ records, text, wide }) {
+  #deliverState(batch) {
+    const { records } = batch;
     for (let i = 0; i < records.length; i += RECORD_WORDS) {
-      if ((records[i] & 0xff) === ID_BUFFER) this.#idBuffer = textAt({ records, text, wide }, i);
+      if ((records[i] & 0xff) === ID_BUFFER) this.#idBuffer = textAt(batch, i);
     }
+    releaseBatch(batch);
   }
 
   // The standard waits the reconnection time; a policy backs off from it exponentially with

@@ -15,6 +15,7 @@ import {
   UNKNOWN_FIELD,
   describeValue,
   eventIdSetAt,
+  releaseBatch,
   requireBytes,
   eventTypeSetAt,
   retryAt,
@@ -115,6 +116,7 @@ export function createParser(config, { reportIgnored } = {}) {
     } finally {
       delivering = false;
       queued.length = 0;
+      releaseBatch(batch);
     }
   }
 

@@ -1,11 +1,12 @@
 // One parser session in WebAssembly memory and the batch protocol of wasm/binding.cpp: a chunk
 // is copied in once, parsed in one call, and all its records come back at once — a table of
-// three-word records and two text arenas, ASCII and the rest (UTF-8, or UTF-16 in Node), each
-// decoded in one call. Records come in the order of the parser's callbacks.
+// three-word records and two text arenas, ASCII and the rest (UTF-8, or UTF-16 in Node), each in
+// pieces of whole texts decoded in one call each. Records come in the order of the parser's
+// callbacks.
 // Events carry no last event ID: the reader keeps the ID buffer from ID_BUFFER records.
 import { requireBytes } from './bytes.js';
 import { decodeUtf8, encodeUtf8, encodeUtf8Into } from './text-codec.js';
-import { memoryBytes, memoryNodeBuffer, memoryWords, wasm, wideUtf16 } from './wasm.js';
+import { hasNodeBuffer, memoryBytes, memoryNodeBuffer, memoryWords, wasm, wideUtf16 } from './wasm.js';
 
 export { bufferSourceBytes, describeValue, requireBytes } from './bytes.js';
 
@@ -22,9 +23,10 @@ export const INVALID_RETRY = 9; // the line of a retry field that was ignored
 // Flags on the kind word of an EVENT record.
 export const TYPE_SET = 0x100;
 export const ID_SET = 0x200;
-// On the kind word of a record with text: the text is in the batch's `wide` string (it has
-// characters other than ASCII), not in `text`.
+// On the kind word of a record with text: the text is in the batch's `wide` pieces (it has
+// characters other than ASCII), not in `text`; the piece's index is the word's top 16 bits.
 export const WIDE = 0x400;
+const PIECE_SHIFT = 16;
 
 // sse_session_create's flags (wasm/binding.cpp SessionFlags).
 const SKIP_OVERSIZED = 1;
@@ -32,6 +34,7 @@ const WIDE_UTF16 = 2;
 const REPORT_COMMENTS = 4;
 const REPORT_IGNORED = 8;
 const IGNORE_EMPTY_RETRY = 16;
+const PIECE_SIZE_FLAG_SHIFT = 8;
 
 /** The largest limit the module takes (its memory is 32-bit anyway). */
 export const MAX_LIMIT = 2 ** 32 - 1;
@@ -52,12 +55,21 @@ export function retryAt({ records }, i) {
 }
 
 /** The text of an EVENT (its data), ID_BUFFER, COMMENT, TYPE, UNKNOWN_FIELD or INVALID_RETRY
- *  record at `i`. */
+ *  record at `i`: a slice of its piece (the whole piece for a text of a piece of its own). */
 export function textAt({ records, text, wide }, i) {
-  return (records[i] & WIDE ? wide : text).slice(records[i + 1], records[i + 1] + records[i + 2]);
+  const kind = records[i];
+  return (kind & WIDE ? wide : text)[kind >>> PIECE_SHIFT].slice(records[i + 1], records[i + 1] + records[i + 2]);
 }
 
-const EMPTY = { records: new Uint32Array(0), text: '', wide: '' };
+const NO_PIECES = [''];
+const EMPTY = { records: new Uint32Array(0), text: NO_PIECES, wide: NO_PIECES };
+
+// The most bytes of an arena piece (a multiple of 64: sse_session_create's flags take it in 64s):
+// a kept data string keeps its piece alive, and each piece costs one decoding call (~100 ns in
+// Node, more for TextDecoder in browsers). Node: 768 bytes, so that 2000 kept short strings hold
+// well under 2 MiB (960 held 2.1); the LLM stream pays ~12% for it (bench/RESULTS.md).
+const PIECE_SIZE = hasNodeBuffer ? 768 : 4096;
+const PIECE_SIZE_UNIT = 64;
 
 // Typed-array calls cost ~100 ns each in V8 whatever their size, which dominates the small
 // batches of a slow network: small ones are copied and decoded with plain loops instead.
@@ -67,21 +79,64 @@ const SMALL_INPUT = 32;
 // Above this, an input buffer left by a huge chunk shrinks back (see #input).
 const INPUT_RETAINED_BYTES = 1 << 20;
 
+// Large record tables are copied into one table that all sessions share, lent to one batch at a
+// time until releaseBatch(): a new typed array per chunk was 9% of the time of tiny events.
+// A batch made while the table is lent (a callback fed a parser) gets a copy of its own.
+let sharedRecords = new Uint32Array(0);
+let sharedLent = false;
+const SHARED_RETAINED_WORDS = 1 << 18; // above this, the table shrinks back for smaller batches
+
 function copyWords(words, at, count) {
-  if (count > SMALL_RECORDS) return words.slice(at, at + count);
-  const copy = new Array(count);
-  for (let i = 0; i < count; i++) copy[i] = words[at + i];
-  return copy;
+  if (count <= SMALL_RECORDS) {
+    const copy = new Array(count);
+    for (let i = 0; i < count; i++) copy[i] = words[at + i];
+    return copy;
+  }
+  if (sharedLent) return words.slice(at, at + count);
+  if (count > sharedRecords.length || (sharedRecords.length > SHARED_RETAINED_WORDS && count * 4 < sharedRecords.length)) {
+    sharedRecords = new Uint32Array(2 ** Math.ceil(Math.log2(count)));
+  }
+  sharedRecords.set(words.subarray(at, at + count));
+  sharedLent = true;
+  return sharedRecords.subarray(0, count);
 }
 
-// ASCII bytes as a string: a loop when short, Node's Latin-1 slicing when there is a Node
-// Buffer (a copy into a one-byte string, ~10x TextDecoder), else TextDecoder.
+/** Ends a batch's delivery: its records may be overwritten from now on. */
+export function releaseBatch(batch) {
+  if (batch.records.buffer === sharedRecords.buffer) sharedLent = false;
+}
+
+// ASCII bytes as a string: a loop when short, Node's ASCII slicing when there is a Node Buffer
+// (a copy into a one-byte string, ~10x TextDecoder; 5x faster than latin1Slice for 8 MiB), else
+// TextDecoder.
 function asciiString(bytes, at, size) {
   if (size === 0) return '';
   if (size <= SMALL_ASCII) return asciiText(bytes, at, size);
   const nodeBuffer = memoryNodeBuffer();
-  if (nodeBuffer) return nodeBuffer.latin1Slice(at, at + size);
+  if (nodeBuffer) return nodeBuffer.asciiSlice(at, at + size);
   return decodeUtf8(bytes.subarray(at, at + size));
+}
+
+// Non-ASCII texts as a string: UTF-16 in Node (Buffer#ucs2Slice), else UTF-8 (TextDecoder).
+function wideString(bytes, at, size) {
+  if (size === 0) return '';
+  return wideUtf16() ? memoryNodeBuffer().ucs2Slice(at, at + size) : decodeUtf8(bytes.subarray(at, at + size));
+}
+
+// An arena's pieces as strings: `count` ends (byte offsets from `at`) at word `endsAt`.
+function pieceStrings(decode, bytes, words, at, endsAt, count) {
+  if (count === 1) {
+    const size = words[endsAt];
+    return size === 0 ? NO_PIECES : [decode(bytes, at, size)];
+  }
+  const pieces = new Array(count);
+  let start = 0;
+  for (let k = 0; k < count; k++) {
+    const end = words[endsAt + k];
+    pieces[k] = decode(bytes, at + start, end - start);
+    start = end;
+  }
+  return pieces;
 }
 
 function asciiText(bytes, at, size) {
@@ -110,7 +165,14 @@ export class Session {
    * INVALID_RETRY records (else those lines are skipped unbuffered). `ignoreEmptyRetry`: an
    * empty retry value is an INVALID_RETRY instead of the default reconnection time.
    */
-  constructor({ limit, skipOversized = false, comments = false, ignoredFields = false, ignoreEmptyRetry = false }) {
+  constructor({
+    limit,
+    skipOversized = false,
+    comments = false,
+    ignoredFields = false,
+    ignoreEmptyRetry = false,
+    pieceSize = PIECE_SIZE, // (tests try others; 0: one piece per arena)
+  }) {
     const exports = wasm();
     // In Node the non-ASCII arena comes as UTF-16, which Buffer#ucs2Slice turns into a string
     // at copy speed; elsewhere as UTF-8 for TextDecoder.
@@ -119,7 +181,8 @@ export class Session {
       (wideUtf16() ? WIDE_UTF16 : 0) |
       (comments ? REPORT_COMMENTS : 0) |
       (ignoredFields ? REPORT_IGNORED : 0) |
-      (ignoreEmptyRetry ? IGNORE_EMPTY_RETRY : 0);
+      (ignoreEmptyRetry ? IGNORE_EMPTY_RETRY : 0) |
+      (Math.ceil(pieceSize / PIECE_SIZE_UNIT) << PIECE_SIZE_FLAG_SHIFT);
     this.#handle = exports.sse_session_create(limit >>> 0, flags);
     this.#layoutAt = (exports.sse_session_batch(this.#handle) >>> 0) / 4;
     registry?.register(this, this.#handle, this);
@@ -207,17 +270,11 @@ export class Session {
     if (count === 0) return EMPTY;
     const bytes = memoryBytes();
     const words = memoryWords();
-    const layout = this.#layoutAt; // BatchLayout: records at, count, ASCII at, size, wide at, size
+    // BatchLayout: records at, count; for each arena (ASCII, wide): at, piece ends at, pieces
+    const layout = this.#layoutAt;
     const records = copyWords(words, words[layout] / 4, count * RECORD_WORDS);
-    const text = asciiString(bytes, words[layout + 2], words[layout + 3]);
-    const wideAt = words[layout + 4];
-    const wideSize = words[layout + 5];
-    let wide = '';
-    if (wideSize !== 0) {
-      wide = wideUtf16()
-        ? memoryNodeBuffer().ucs2Slice(wideAt, wideAt + wideSize)
-        : decodeUtf8(bytes.subarray(wideAt, wideAt + wideSize));
-    }
+    const text = pieceStrings(asciiString, bytes, words, words[layout + 2], words[layout + 3] / 4, words[layout + 4]);
+    const wide = pieceStrings(wideString, bytes, words, words[layout + 5], words[layout + 6] / 4, words[layout + 7]);
     return { records, text, wide };
   }
 }

@@ -4,6 +4,7 @@ import { conformanceChecks } from './conformance.mjs';
 import { customFetchChecks } from './custom-fetch.mjs';
 import { feedInputChecks } from './feed-input.mjs';
 import { fromReadableStreamChecks } from './from-readable-stream.mjs';
+import { largeBatchChecks } from './large-batches.mjs';
 import { parserContractChecks } from './parser-contract.mjs';
 import { parserStreamChecks } from './parser-stream.mjs';
 
@@ -15,4 +16,5 @@ export const checkGroups = {
   conformance: conformanceChecks,
   'EventSource.fromReadableStream, reset, lastEventId, reconnectionTime, dispose': fromReadableStreamChecks,
   'bad options': badOptionChecks,
+  'large batches': largeBatchChecks,
 };

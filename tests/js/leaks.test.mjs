@@ -170,6 +170,24 @@ describe('Node: a live session keeps nothing from a large event or chunk', () =>
   });
 });
 
+// An event's data is a slice of its batch's text, and a slice keeps what it slices alive: were
+// that the whole batch, an application keeping one short string per 64 KiB chunk would keep
+// every chunk's text (94 MiB for the 2000 below, as eventsource-parser's 125 MiB). The module
+// returns the text in pieces of at most 960 bytes in Node, so each kept string keeps at most
+// that. (tests/support/kept-strings.mjs; bench/js/bench.mjs prints the same figures.)
+describe('Node: a kept data string keeps its piece of the batch alive, not the batch', () => {
+  const KEPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'support', 'kept-strings.mjs');
+  const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'index.mjs');
+  for (const which of ['parser', 'event-source']) {
+    test(`${which === 'parser' ? 'createParser' : 'EventSource (MessageEvent data)'}: 2000 kept 24-character strings, one from each 64 KiB chunk, keep under 4 MiB alive`, async (t) => {
+      const { result } = await runChild(KEPT, [which, DIST], { execArgv: ['--expose-gc'] });
+      t.diagnostic(`${result.kept} strings (${result.ownKiB.toFixed(0)} KiB of characters) keep ${result.retainedMiB.toFixed(2)} MiB more alive`);
+      assert.equal(result.kept, 2000);
+      assert.ok(result.retainedMiB < 4, `${result.retainedMiB.toFixed(1)} MiB kept alive`);
+    });
+  }
+});
+
 const LIMIT = 16 * MiB;
 // BIG_LINE_MIB=256 (say) for a smaller first line on a slow machine.
 const BIG_SIZES = [Number(process.env.BIG_LINE_MIB ?? 1024) * MiB, 32 * MiB];
