@@ -112,11 +112,19 @@ export function createParser(config, { reportIgnored } = {}) {
     }
     delivering = true;
     try {
-      for (let next = batch; next !== undefined; next = queued.shift()) deliverOne(next);
+      for (let next = batch; next !== undefined; next = queued.shift()) {
+        deliverOne(next);
+        releaseBatch(next);
+      }
     } finally {
       delivering = false;
-      queued.length = 0;
       releaseBatch(batch);
+      // (Batches a throwing callback left undelivered. The length setter is slow: 6% of the time
+      // at 16-byte chunks, when it ran for every chunk.)
+      if (queued.length !== 0) {
+        for (const left of queued) releaseBatch(left);
+        queued.length = 0;
+      }
     }
   }
 

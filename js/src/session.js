@@ -83,7 +83,7 @@ const INPUT_RETAINED_BYTES = 1 << 20;
 // time until releaseBatch(): a new typed array per chunk was 9% of the time of tiny events.
 // A batch made while the table is lent (a callback fed a parser) gets a copy of its own.
 let sharedRecords = new Uint32Array(0);
-let sharedLent = false;
+let lentRecords = null; // the view of sharedRecords a batch holds, until releaseBatch()
 const SHARED_RETAINED_WORDS = 1 << 18; // above this, the table shrinks back for smaller batches
 
 function copyWords(words, at, count) {
@@ -92,18 +92,20 @@ function copyWords(words, at, count) {
     for (let i = 0; i < count; i++) copy[i] = words[at + i];
     return copy;
   }
-  if (sharedLent) return words.slice(at, at + count);
+  if (lentRecords !== null) return words.slice(at, at + count);
   if (count > sharedRecords.length || (sharedRecords.length > SHARED_RETAINED_WORDS && count * 4 < sharedRecords.length)) {
     sharedRecords = new Uint32Array(2 ** Math.ceil(Math.log2(count)));
   }
   sharedRecords.set(words.subarray(at, at + count));
-  sharedLent = true;
-  return sharedRecords.subarray(0, count);
+  lentRecords = sharedRecords.subarray(0, count);
+  return lentRecords;
 }
 
-/** Ends a batch's delivery: its records may be overwritten from now on. */
+/** Ends a batch's delivery: its records may be overwritten from now on. (Once per chunk: an
+ * identity test, not a read of `.buffer`, which small batches' plain arrays lack, at 16-byte
+ * chunks 9% of the time.) */
 export function releaseBatch(batch) {
-  if (batch.records.buffer === sharedRecords.buffer) sharedLent = false;
+  if (batch.records === lentRecords) lentRecords = null;
 }
 
 // ASCII bytes as a string: a loop when short, Node's ASCII slicing when there is a Node Buffer
