@@ -83,16 +83,19 @@ std::uint64_t zero_bytes(std::uint64_t word) {
 // The high bit of each byte of `word`, gathered into bits 0-7 (byte 0 into bit 0).
 std::uint64_t gather_high_bits(std::uint64_t word) { return ((word & kHighBits) * 0x02040810204081ULL) >> 56; }
 
-BlockMasks classify_block_swar(const char* block) {
+// Adds the masks of the 8 bytes at `p`, the `i`-th word of their block, to `masks`.
+void add_word_swar(BlockMasks& masks, const char* p, unsigned i) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  std::uint64_t word = load_word(p);
+  if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
+  const std::uint64_t ends = zero_bytes(word ^ (kOnes * '\n')) | zero_bytes(word ^ (kOnes * '\r'));
+  masks.line_ends |= gather_high_bits(ends) << (8 * i);
+  masks.non_ascii |= gather_high_bits(word) << (8 * i);
+}
+
+BlockMasks classify_block_swar(const char* block) {
   BlockMasks masks{};
-  for (unsigned i = 0; i < kBlockBytes / 8; ++i) {
-    std::uint64_t word = load_word(block + 8 * i);
-    if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
-    const std::uint64_t ends = zero_bytes(word ^ (kOnes * '\n')) | zero_bytes(word ^ (kOnes * '\r'));
-    masks.line_ends |= gather_high_bits(ends) << (8 * i);
-    masks.non_ascii |= gather_high_bits(word) << (8 * i);
-  }
+  for (unsigned i = 0; i < kBlockBytes / 8; ++i) add_word_swar(masks, block + 8 * i, i);
   return masks;
 }
 
@@ -169,27 +172,24 @@ void classify_simd128(const char* blocks, std::size_t count, BlockMasks* masks) 
 // small chunks of a slow network, where a 64-byte block would be mostly padding.
 using ShortClassifier = BlockMasks (*)(const char* p, std::size_t size);
 
-// The bytes as a zero-padded 16-byte array: two overlapping 8-byte copies (inlined, unlike a
-// library memcpy of a variable size).
-void pad_to_16(char (&padded)[16], const char* p, std::size_t size) {
+// The 16 bytes to classify: `p` itself when it holds 16, else its bytes copied into `padded`
+// (zero-filled) by two overlapping 8-byte copies (inlined, unlike a library memcpy of a
+// variable size).
+const char* padded_to_16(char (&padded)[16], const char* p, std::size_t size) {
+  if (size == 16) return p;
   std::memcpy(padded, p, 8);
   std::memcpy(padded + size - 8, p + size - 8, 8);
+  return padded;
 }
 
 BlockMasks classify_short_scalar(const char* p, std::size_t size) { return classify_bytes(p, size); }
 
 BlockMasks classify_short_swar(const char* p, std::size_t size) {
   char padded[16] = {};
-  pad_to_16(padded, p, size);
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  const char* bytes = padded_to_16(padded, p, size);
   BlockMasks masks{};
-  for (unsigned i = 0; i < 2; ++i) {
-    std::uint64_t word = load_word(padded + 8 * i);
-    if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
-    const std::uint64_t ends = zero_bytes(word ^ (kOnes * '\n')) | zero_bytes(word ^ (kOnes * '\r'));
-    masks.line_ends |= gather_high_bits(ends) << (8 * i);
-    masks.non_ascii |= gather_high_bits(word) << (8 * i);
-  }
+  add_word_swar(masks, bytes, 0);
+  add_word_swar(masks, bytes + 8, 1);
   return masks;
 }
 
@@ -197,11 +197,7 @@ BlockMasks classify_short_swar(const char* p, std::size_t size) {
 // (The avx2 kernel takes this too: one 16-byte vector is all a short input needs.)
 BlockMasks classify_short_sse2(const char* p, std::size_t size) {
   char padded[16] = {};
-  const char* bytes_at = p;
-  if (size != 16) {
-    pad_to_16(padded, p, size);
-    bytes_at = padded;
-  }
+  const char* bytes_at = padded_to_16(padded, p, size);
   const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes_at));
   const auto ends = static_cast<unsigned>(
       _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')))));
@@ -212,11 +208,7 @@ BlockMasks classify_short_sse2(const char* p, std::size_t size) {
 #if defined(SSE_SCAN_WASM)
 BlockMasks classify_short_simd128(const char* p, std::size_t size) {
   char padded[16] = {};
-  const char* bytes_at = p;
-  if (size != 16) {
-    pad_to_16(padded, p, size);
-    bytes_at = padded;
-  }
+  const char* bytes_at = padded_to_16(padded, p, size);
   const v128_t bytes = wasm_v128_load(bytes_at);
   const auto ends = static_cast<std::uint32_t>(wasm_i8x16_bitmask(
       wasm_v128_or(wasm_i8x16_eq(bytes, wasm_i8x16_splat('\n')), wasm_i8x16_eq(bytes, wasm_i8x16_splat('\r')))));
