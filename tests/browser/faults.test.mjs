@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { startScenarioServer } from '../../harness/server.mjs';
+import { MIXED_CHUNKS, MIXED_EXPECTED } from '../support/mixed-stream.mjs';
 import { forEachEngine, openPage, repoRoot, sleep, testUnless } from './helpers.mjs';
 
 const IMPLS = ['native', 'wasm'];
@@ -120,29 +121,8 @@ forEachEngine((current) => {
     });
 
     test('byte-by-byte delivery (UTF-8 of 2-4 bytes, BOM, CRLF, CR, comments, ids): the drop-in gives the same events whole and byte by byte, and so does Chromium', async (t) => {
-      const CHUNKS = [
-        '\uFEFF: a comment with é ✓ 😀\r\n',
-        'retry: 50\r\n',
-        'id: α-1\r\nevent: ünï\r\ndata: 2-byte é ß, 3-byte ✓ €, 4-byte 😀 𝄞\r\n\r\n',
-        'data: line 1\r\ndata: line 2\n\n',
-        ':\n',
-        'id: 🆔-2\rdata: CR only\r\r',
-        'data:no space\ndata:  two spaces \n\n',
-        'event: x\ndata\n\n',
-        ': comment between\r\n',
-        'id: 3\ndata: mixed ☃\r\n\n',
-        'data: bad ', { hex: 'ff' }, ' byte\n\n',
-      ];
-      const EXPECTED = [
-        ['ünï', '2-byte é ß, 3-byte ✓ €, 4-byte 😀 𝄞', 'α-1'],
-        ['message', 'line 1\nline 2', 'α-1'],
-        ['message', 'CR only', '🆔-2'],
-        ['message', 'no space\n two spaces ', '🆔-2'],
-        ['x', '', '🆔-2'],
-        ['message', 'mixed ☃', '3'],
-        ['message', 'bad \uFFFD byte', '3'],
-        ['message', 'again', '3'],
-      ];
+      const CHUNKS = MIXED_CHUNKS;
+      const EXPECTED = MIXED_EXPECTED;
       const again = { chunks: ['data: again\n\n'], end: 'hang' };
       const whole = scenario('whole', { responses: [{ chunks: CHUNKS }, again] });
       const bytes = scenario('bytes', { responses: [{ chunks: CHUNKS, trickle: { bytes: 1, delay: 1 } }, again] });

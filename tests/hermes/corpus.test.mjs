@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { inputAsText } from '../support/corpus-trace.mjs';
+import { inputAsText, portableCase } from '../support/corpus-trace.mjs';
 import { loadCases } from '../support/vectors.mjs';
 import { hermesBundle, runHermes } from './hermes.mjs';
 
@@ -14,13 +14,7 @@ const results = new Map();
 
 before(async () => {
   const data = {
-    cases: cases.map((c) => ({
-      id: c.id,
-      input: Buffer.from(c.input).toString('latin1'),
-      maxBufferedBytes: c.maxBufferedBytes,
-      listsComments: c.expected.comments !== undefined,
-      text: inputAsText(c.input),
-    })),
+    cases: cases.map(portableCase),
   };
   const code = await hermesBundle(new URL('./corpus-entry.mjs', import.meta.url).pathname, { data });
   const output = await runHermes(code, { name: 'corpus' });

@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 
+import { MIXED_CHUNKS, MIXED_EXPECTED } from '../support/mixed-stream.mjs';
 import { skipIn } from '../support/runtime.mjs';
 import { CLOSED, CONNECTING, OPEN, nextEvent, record, sleep, waitFor } from './helpers.mjs';
 import {
@@ -312,31 +313,8 @@ describe('failure storms, counted at the server', () => {
 });
 
 describe('byte-by-byte delivery', () => {
-  // Multi-byte UTF-8 (2, 3 and 4 bytes), a BOM, CRLF, CR-only and LF line ends, comments, ids,
-  // event types, retry, an invalid byte.
-  const CHUNKS = [
-    '\uFEFF: a comment with é ✓ 😀\r\n',
-    'retry: 50\r\n',
-    'id: α-1\r\nevent: ünï\r\ndata: 2-byte é ß, 3-byte ✓ €, 4-byte 😀 𝄞\r\n\r\n',
-    'data: line 1\r\ndata: line 2\n\n',
-    ':\n',
-    'id: 🆔-2\rdata: CR only\r\r',
-    'data:no space\ndata:  two spaces \n\n',
-    'event: x\ndata\n\n',
-    ': comment between\r\n',
-    'id: 3\ndata: mixed ☃\r\n\n',
-    'data: bad ', { hex: 'ff' }, ' byte\n\n',
-  ];
-  const EXPECTED = [
-    ['ünï', '2-byte é ß, 3-byte ✓ €, 4-byte 😀 𝄞', 'α-1'],
-    ['message', 'line 1\nline 2', 'α-1'],
-    ['message', 'CR only', '🆔-2'],
-    ['message', 'no space\n two spaces ', '🆔-2'],
-    ['x', '', '🆔-2'],
-    ['message', 'mixed ☃', '3'],
-    ['message', 'bad \uFFFD byte', '3'],
-    ['message', 'again', '3'],
-  ];
+  const CHUNKS = MIXED_CHUNKS; // (tests/support/mixed-stream.mjs says what it holds)
+  const EXPECTED = MIXED_EXPECTED;
   const BYTES = CHUNKS.reduce((n, c) => n + (typeof c === 'string' ? Buffer.byteLength(c) : c.hex.length / 2), 0);
 
   /** A fetch that counts the body reads the EventSource gets. */

@@ -57,3 +57,17 @@ export function bigLineRoute(sizes, { headers } = {}) {
   }
   return { handler, stats };
 }
+
+/**
+ * What an EventSource whose limit is below every huge line logs over bigLineRoute(sizes) (log
+ * entries as { type, readyState, data, reason }): it opens, gets `before`, reports each huge line
+ * as a buffer-limit error without closing, and gets `after`.
+ */
+export function expectedBigLineLog(sizes) {
+  return [
+    { type: 'open', readyState: 1, data: undefined, reason: undefined },
+    { type: 'message', readyState: 1, data: 'before', reason: undefined },
+    ...sizes.map(() => ({ type: 'error', readyState: 1, data: undefined, reason: 'buffer-limit' })),
+    { type: 'message', readyState: 1, data: 'after', reason: undefined },
+  ];
+}

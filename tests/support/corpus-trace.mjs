@@ -65,6 +65,20 @@ export function inputAsText(input) {
 }
 
 /**
+ * A case as JSON for a runtime that cannot read tests/vectors itself (workerd, Hermes): its input
+ * as one Latin-1 character per byte, and as text where it is valid UTF-8.
+ */
+export function portableCase(testCase) {
+  return {
+    id: testCase.id,
+    input: Array.from(testCase.input, (byte) => String.fromCharCode(byte)).join(''), // (no Buffer: pages load this file)
+    maxBufferedBytes: testCase.maxBufferedBytes,
+    listsComments: testCase.expected.comments !== undefined,
+    text: inputAsText(testCase.input),
+  };
+}
+
+/**
  * The same through EventSourceParserStream: the chunks are piped through one stream and the
  * trace is what came out, in the corpus's terms. Events carry no lastEventId here (a stream's
  * reader cannot tell when each id arrived); the last one is checked at the end.

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { inputAsText } from '../support/corpus-trace.mjs';
+import { inputAsText, portableCase } from '../support/corpus-trace.mjs';
 import { sseHeaders, startServer } from '../support/sse-server.mjs';
 import { loadCases } from '../support/vectors.mjs';
 import { bundleWorker, startWorker } from './workerd.mjs';
@@ -22,13 +22,7 @@ before(async () => {
   mf = await startWorker(bundle);
   server = await startServer();
   const body = JSON.stringify({
-    cases: cases.map((c) => ({
-      id: c.id,
-      input: Buffer.from(c.input).toString('latin1'),
-      maxBufferedBytes: c.maxBufferedBytes,
-      listsComments: c.expected.comments !== undefined,
-      text: inputAsText(c.input),
-    })),
+    cases: cases.map(portableCase),
   });
   const response = await mf.dispatchFetch('http://worker/corpus', { method: 'POST', body });
   assert.equal(response.status, 200, await response.clone().text());
