@@ -9,20 +9,13 @@
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 
+import { installInstanceHook } from '../../tests/support/wasm-memory.mjs';
+
 const [mode, distIndex, countArg] = process.argv.slice(2);
 const COUNT = Number(countArg ?? 500);
 
-const memories = [];
-const Instance = WebAssembly.Instance;
-// Keeps the module's memory to read its size (the bundle instantiates it on first use).
-WebAssembly.Instance = new Proxy(Instance, {
-  construct(target, args) {
-    const instance = Reflect.construct(target, args);
-    for (const value of Object.values(instance.exports)) if (value instanceof WebAssembly.Memory) memories.push(value);
-    return instance;
-  },
-});
-const wasmBytes = () => memories.reduce((sum, memory) => sum + memory.buffer.byteLength, 0);
+installInstanceHook(); // keeps the module's memory: the bundle instantiates it on first use
+const wasmBytes = () => globalThis.__wasmMemories.reduce((sum, memory) => sum + memory.buffer.byteLength, 0);
 
 const server = createServer((request, response) => {
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });

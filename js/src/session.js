@@ -127,10 +127,7 @@ function wideString(bytes, at, size) {
 
 // An arena's pieces as strings: `count` ends (byte offsets from `at`) at word `endsAt`.
 function pieceStrings(decode, bytes, words, at, endsAt, count) {
-  if (count === 1) {
-    const size = words[endsAt];
-    return size === 0 ? NO_PIECES : [decode(bytes, at, size)];
-  }
+  if (count === 1 && words[endsAt] === 0) return NO_PIECES; // (most batches have no wide text)
   const pieces = new Array(count);
   let start = 0;
   for (let k = 0; k < count; k++) {
