@@ -5,10 +5,10 @@
 // makes a string of 1.7 MB of it in 0.1 ms, against 1.2 ms for UTF-8 decoding), and Node copies
 // UTF-16 into a string several times faster than it decodes UTF-8. Each arena comes in pieces of
 // whole texts, each piece decoded by JS in one call: an event's data is a slice of its piece's
-// string, which keeps that piece alive, so pieces are small (at most 960 bytes in Node, 4 KiB in
-// browsers; a longer text is a piece of its own) and a kept data string never holds a whole
-// batch. Record offsets and lengths
-// are in UTF-16 code units of the decoded piece, so JS slices strings without scanning.
+// string, which keeps that piece alive, so pieces are small (JS sets their size at
+// sse_session_create: 768 bytes in Node, 4 KiB elsewhere; a longer text is a piece of its own)
+// and a kept data string never holds a whole batch. Record offsets and lengths are in UTF-16
+// code units of the decoded piece, so JS slices strings without scanning.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
