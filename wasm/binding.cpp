@@ -1,14 +1,16 @@
 // The WebAssembly face of sse::Parser: a C ABI built for batches. JS copies each chunk once into
 // the session's input buffer, calls sse_session_feed once, and reads back every record of that
-// chunk at once: a table of fixed-size records plus two text arenas, one of ASCII texts and one
-// of texts holding other characters (UTF-8, or UTF-16 for Node): ASCII has fast paths (Node
-// makes a string of 1.7 MB of it in 0.1 ms, against 1.2 ms for UTF-8 decoding), and Node copies
-// UTF-16 into a string several times faster than it decodes UTF-8. Each arena comes in pieces of
-// whole texts, each piece decoded by JS in one call: an event's data is a slice of its piece's
-// string, which keeps that piece alive, so pieces are small (JS sets their size at
-// sse_session_create: 768 bytes in Node, 4 KiB elsewhere; a longer text is a piece of its own)
-// and a kept data string never holds a whole batch. Record offsets and lengths are in UTF-16
-// code units of the decoded piece, so JS slices strings without scanning.
+// chunk at once, where the module left them: a table of fixed-size records and one text arena.
+// The arena comes in pieces of whole texts, each piece made into a string by JS in one call: an
+// event's data is a slice of its piece's string, which keeps that piece alive, so pieces are
+// small (JS sets their size at sse_session_create: 768 bytes in Node, 4 KiB elsewhere; a longer
+// text is a piece of its own) and a kept data string never holds a whole batch. A batch of one
+// event, what a network read mostly brings, is one piece: one string call per chunk.
+// For browsers the arena is UTF-8 (TextDecoder). For Node (kWideUtf16) a piece is ASCII bytes,
+// which Buffer#asciiSlice makes into a string fastest, until a text with other characters joins
+// it: then the whole piece becomes UTF-16 code units, which Buffer#ucs2Slice copies into a string
+// several times faster than Node decodes UTF-8. Record offsets and lengths are in UTF-16 code
+// units of the piece, so JS slices strings without scanning.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -28,21 +30,24 @@ namespace {
 // order of the parser's callbacks. An event carries no last event ID: JS keeps the ID buffer
 // from kIdBuffer records, and the string is the buffer at the latest kId record (or what JS set).
 enum RecordKind : std::uint32_t {
-  kEvent = 1,         // kind | type_set << 8 | id_set << 9, arena start, data length
+  kEvent = 1,         // kind | type_set << 8 | id_set << 9, text offset, data length
   kRetry = 2,         // kind, low 32 bits, high 32 bits
-  kComment = 3,       // kind, arena start, length
+  kComment = 3,       // kind, text offset, length
   kId = 4,            // kind: a block that set the ID buffer ended; the string is the buffer now
   kError = 5,         // kind, sse::ParseError
-  kType = 6,          // kind, arena start, length: the type of the typed events that follow in
-                      // the batch (sent when it changes: streams mostly repeat one type)
-  kIdBuffer = 7,      // kind, arena start, length: the last-event-ID buffer's new value
-  kUnknownField = 8,  // kind, arena start, length: the whole line of a field of another name
-  kInvalidRetry = 9,  // kind, arena start, length: the whole line of an ignored retry field
+  kType = 6,          // kind, text offset, length: the type of the typed events that follow, in
+                      // this batch and later ones; sent when it changes (streams mostly repeat one
+                      // type), after a reset, and after JS forgot it (sse_session_forget_type)
+  kIdBuffer = 7,      // kind, text offset, length: the last-event-ID buffer's new value
+  kUnknownField = 8,  // kind, text offset, length: the whole line of a field of another name
+  kInvalidRetry = 9,  // kind, text offset, length: the whole line of an ignored retry field
 };
-constexpr std::uint32_t kWide = 1u << 10;  // on the kind word: the text is in the non-ASCII arena
-constexpr unsigned kPieceShift = 16;       // on the kind word: the piece of its arena the text is in
-constexpr std::uint32_t kMaxPieces = 0xFFFF; // (past it, the last piece takes the rest)
+constexpr unsigned kPieceShift = 16;          // on the kind word: the piece the text is in
+constexpr std::uint32_t kMaxPieces = 0xFFFF;  // (past it, the last piece takes the rest)
 constexpr std::size_t kRecordWords = 3;
+// On a piece's end offset: the piece holds characters other than ASCII; it is UTF-16 with
+// kWideUtf16, else UTF-8. (A piece without it is ASCII.)
+constexpr std::uint32_t kWidePiece = 1u << 31;
 
 // UTF-16 code units of valid UTF-8: every byte that is not a continuation starts a code point,
 // and four-byte sequences need a surrogate pair. Sixteen bytes at a time; ASCII costs one test.
@@ -137,43 +142,137 @@ std::uint32_t utf16_length(std::string_view utf8) {
 }
 #endif
 
+// Whether two texts are equal, compared inline eight bytes at a time (a library memcmp is a
+// call out of the module per event).
+bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  std::size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
+    std::uint64_t x;
+    std::uint64_t y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) return false;
+  }
+  for (; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 std::uint32_t address(const void* pointer) {
   return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(pointer));
 }
 
-// A text arena of a batch, in pieces of whole texts (see the top of the file).
-struct Arena {
-  sse::detail::Buffer<char> bytes;
-  sse::detail::Buffer<std::uint32_t> piece_ends;  // the ends of the pieces before the current one
-  std::uint32_t piece_start = 0;                  // where the current piece starts in `bytes`
-  std::uint32_t units_in_piece = 0;               // UTF-16 code units of the current piece so far
+// Widens the `count` ASCII bytes at `bytes` in place to UTF-16 code units (2 * count bytes from
+// `bytes` on). From the last byte back, so that no byte is overwritten before it is read.
+#if !defined(SSE_BINDING_UTF8_ONLY)
+[[gnu::noinline]] void widen_in_place(char* bytes, std::size_t count) {
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes);
+  auto* out = reinterpret_cast<char16_t*>(bytes);
+  std::size_t i = count;
+#if defined(__wasm_simd128__)
+  for (; i % 16 != 0; --i) out[i - 1] = in[i - 1];
+  while (i != 0) {
+    i -= 16;
+    const v128_t group = wasm_v128_load(in + i);  // (read before the stores that overlap it)
+    wasm_v128_store(out + i, wasm_u16x8_extend_low_u8x16(group));
+    wasm_v128_store(out + i + 8, wasm_u16x8_extend_high_u8x16(group));
+  }
+#else
+  for (; i != 0; --i) out[i - 1] = in[i - 1];
+#endif
+}
+#endif
+
+// The text arena of a batch, in pieces of whole texts (see the top of the file). Every piece
+// starts at an even offset, so that a UTF-16 piece is aligned.
+class Arena {
+ public:
+  // `wide_utf16`: a piece that gets a non-ASCII text is UTF-16; else pieces hold UTF-8.
+  // `piece_bytes`: a piece ends before the text that would take it past this many bytes.
+  Arena(bool wide_utf16, std::uint32_t piece_bytes) : wide_utf16_(wide_utf16), piece_bytes_(piece_bytes) {}
 
   void clear(std::size_t retained_bytes) {
-    bytes.clear_retaining(retained_bytes);
-    piece_ends.clear_retaining(retained_bytes);
-    piece_start = 0;
-    units_in_piece = 0;
+    bytes_.clear_retaining(retained_bytes);
+    piece_ends_.clear_retaining(retained_bytes);
+    piece_start_ = 0;
+    units_in_piece_ = 0;
+    piece_wide_ = false;
   }
-  std::uint32_t piece_index() const { return static_cast<std::uint32_t>(piece_ends.size()); }
-  // Before a text of `text_bytes`: the current piece ends if the text would take it past
-  // `piece_bytes` (a longer text is a piece of its own).
-  void start_text(std::uint32_t piece_bytes, std::size_t text_bytes) {
-    const std::size_t held = bytes.size() - piece_start;
-    if (held != 0 && held + text_bytes > piece_bytes && piece_ends.size() < kMaxPieces) [[unlikely]] end_piece();
+  // Ends the batch's last piece (there is always one, maybe empty).
+  void finish() { end_piece(); }
+
+  std::uint32_t bytes_at() const { return address(bytes_.data()); }
+  std::uint32_t piece_ends_at() const { return address(piece_ends_.data()); }
+  std::uint32_t piece_count() const { return static_cast<std::uint32_t>(piece_ends_.size()); }
+
+  // Where a text of `units` UTF-16 code units goes: the piece (in the kind word's top bits) and
+  // the offset in it, in code units. The caller then writes the text with append().
+  struct Place {
+    std::uint32_t piece_bits;
+    std::uint32_t offset;
+  };
+  Place place(std::string_view text, std::uint32_t units) {
+    const bool ascii = units == text.size();  // only ASCII has as many UTF-16 units as UTF-8 bytes
+    const std::size_t held = bytes_.size() - piece_start_;
+#if !defined(SSE_BINDING_UTF8_ONLY)
+    if (wide_utf16_) {
+      const bool widens = !ascii && !piece_wide_;
+      const std::size_t after = (widens ? 2 * held : held) + (piece_wide_ || widens ? 2 * std::size_t{units} : text.size());
+      if (held != 0 && after > piece_bytes_ && piece_ends_.size() < kMaxPieces) [[unlikely]] end_piece();
+      if (!ascii && !piece_wide_) {
+        const std::size_t count = bytes_.size() - piece_start_;
+        bytes_.extend(count);
+        widen_in_place(bytes_.data() + piece_start_, count);
+        piece_wide_ = true;
+      }
+      return place_in_piece(units);
+    }
+#endif
+    if (held != 0 && held + text.size() > piece_bytes_ && piece_ends_.size() < kMaxPieces) [[unlikely]] end_piece();
+    piece_wide_ = piece_wide_ || !ascii;  // (UTF-8: the flag only tells JS the piece is not ASCII)
+    return place_in_piece(units);
+  }
+  // Writes the text placed last: its bytes, or its `units` UTF-16 code units in a wide piece.
+  void append(std::string_view text, std::uint32_t units) {
+#if !defined(SSE_BINDING_UTF8_ONLY)
+    if (piece_wide_ && wide_utf16_) {
+      write_utf16(text, reinterpret_cast<char16_t*>(bytes_.extend(std::size_t{units} * 2)), units);
+      return;
+    }
+#endif
+    bytes_.append(text);
+  }
+
+ private:
+  Place place_in_piece(std::uint32_t units) {
+    const Place place{static_cast<std::uint32_t>(piece_ends_.size()) << kPieceShift, units_in_piece_};
+    units_in_piece_ += units;
+    return place;
   }
   [[gnu::noinline]] void end_piece() {  // (once per ~1 KiB of text: out of line, for size)
-    piece_start = static_cast<std::uint32_t>(bytes.size());
-    *piece_ends.extend(1) = piece_start;
-    units_in_piece = 0;
+    *piece_ends_.extend(1) = static_cast<std::uint32_t>(bytes_.size()) | (piece_wide_ ? kWidePiece : 0);
+    if (bytes_.size() % 2 != 0) bytes_.push_back(0);  // the next piece starts aligned
+    piece_start_ = static_cast<std::uint32_t>(bytes_.size());
+    units_in_piece_ = 0;
+    piece_wide_ = false;
   }
+
+  sse::detail::Buffer<char> bytes_;
+  sse::detail::Buffer<std::uint32_t> piece_ends_;  // each finished piece's end | kWidePiece
+  std::uint32_t piece_start_ = 0;                  // where the current piece starts in bytes_
+  std::uint32_t units_in_piece_ = 0;               // UTF-16 code units of the current piece so far
+  bool piece_wide_ = false;                        // the current piece holds non-ASCII text
+  bool wide_utf16_;
+  std::uint32_t piece_bytes_;
 };
 
 class Session final : public sse::EventSink {
  public:
-  // `wide_utf16`: the non-ASCII arena holds UTF-16 code units instead of UTF-8.
-  // `piece_bytes`: an arena's piece ends before the text that would start past this many bytes.
+  // `wide_utf16`, `piece_bytes`: the arena's (see Arena).
   Session(const sse::ParserOptions& options, bool wide_utf16, std::uint32_t piece_bytes)
-      : parser_(*this, options), wide_utf16_(wide_utf16), piece_bytes_(piece_bytes) {}
+      : parser_(*this, options), text_(wide_utf16, piece_bytes) {}
 
   // (JS asks for a smaller buffer after a huge chunk, so that the session does not keep it.)
   std::uint8_t* input(std::size_t size) {
@@ -188,18 +287,15 @@ class Session final : public sse::EventSink {
   }
 
   // Where the latest batch lies, at a fixed address JS reads after every call: no further calls
-  // per chunk. Addresses are 32-bit in wasm32.
-  // Each arena's pieces are given by their ends (byte offsets from the arena's start); the
-  // first starts at 0. There is always at least one piece, maybe empty.
+  // per chunk. Addresses are 32-bit in wasm32. The arena's pieces are given by their ends (byte
+  // offsets from the arena's start, with kWidePiece); the first starts at 0, each next one at the
+  // previous end rounded up to even. There is always at least one piece, maybe empty.
   struct BatchLayout {
     std::uint32_t records_at = 0;
     std::uint32_t record_count = 0;
-    std::uint32_t ascii_at = 0;
-    std::uint32_t ascii_piece_ends_at = 0;
-    std::uint32_t ascii_piece_count = 0;
-    std::uint32_t wide_at = 0;
-    std::uint32_t wide_piece_ends_at = 0;
-    std::uint32_t wide_piece_count = 0;
+    std::uint32_t text_at = 0;
+    std::uint32_t piece_ends_at = 0;
+    std::uint32_t piece_count = 0;
   };
 
   void begin_batch() {
@@ -207,27 +303,23 @@ class Session final : public sse::EventSink {
     // session's life; everyday batches stay far below this and reuse their buffers.
     constexpr std::size_t kRetainedBytes = std::size_t{1} << 20;
     records_.clear_retaining(kRetainedBytes);
-    ascii_.clear(kRetainedBytes);
-    wide_.clear(kRetainedBytes);
-    type_.clear_retaining(kRetainedBytes);
+    text_.clear(kRetainedBytes);
   }
   // Publishes the batch in layout_; returns its record count.
   std::uint32_t end_batch() {
-    ascii_.end_piece();
-    wide_.end_piece();
-    layout_ = {address(records_.data()),      static_cast<std::uint32_t>(records_.size() / kRecordWords),
-               address(ascii_.bytes.data()),  address(ascii_.piece_ends.data()),
-               static_cast<std::uint32_t>(ascii_.piece_ends.size()),
-               address(wide_.bytes.data()),   address(wide_.piece_ends.data()),
-               static_cast<std::uint32_t>(wide_.piece_ends.size())};
+    text_.finish();
+    layout_ = {address(records_.data()), static_cast<std::uint32_t>(records_.size() / kRecordWords), text_.bytes_at(),
+               text_.piece_ends_at(), text_.piece_count()};
     return layout_.record_count;
   }
   const BatchLayout* layout() const { return &layout_; }
   sse::Parser& parser() { return parser_; }
+  // The next typed event announces its type again (JS lost track of it, or a new stream begins).
+  void forget_type() { type_.clear(); }
 
   void on_event(const sse::Event& event) override {
-    // (A set type is never empty, so an empty type_ means none sent in this batch yet.)
-    if (event.type_set && event.type != type_.view()) {
+    // (A set type is never empty, so an empty type_ means none announced.)
+    if (event.type_set && !same_text(event.type, type_.view())) [[unlikely]] {
       type_.assign(event.type);
       push_other_text(kType, event.type);
     }
@@ -248,29 +340,18 @@ class Session final : public sse::EventSink {
   }
 
  private:
-  // A record whose text goes to the ASCII arena (UTF-16 units are bytes there) or, when it has
-  // other characters, to the wide one. Inlined where events push their data (4% on tiny events);
-  // other texts share one out-of-line copy. (Not in the drop-in's module, whose size counts and
-  // whose events each cost a browser's dispatchEvent, a hundred times those 4%.)
+  // A record with a text. Inlined where events push their data (4% on tiny events); other texts
+  // share one out-of-line copy. (Not in the drop-in's module, whose size counts and whose events
+  // each cost a browser's dispatchEvent, a hundred times those 4%.)
 #if defined(SSE_BINDING_UTF8_ONLY)
   void push_text(std::uint32_t kind, std::string_view text) {
 #else
   [[gnu::always_inline]] void push_text(std::uint32_t kind, std::string_view text) {
 #endif
     const std::uint32_t units = utf16_length(text);
-    const bool ascii = units == text.size();  // only ASCII has as many UTF-16 units as UTF-8 bytes
-    Arena& arena = ascii ? ascii_ : wide_;
-    arena.start_text(piece_bytes_, ascii || !wide_utf16_ ? text.size() : std::size_t{units} * 2);
-    push(kind | (ascii ? 0 : kWide) | arena.piece_index() << kPieceShift, arena.units_in_piece, units);
-    arena.units_in_piece += units;
-#if !defined(SSE_BINDING_UTF8_ONLY)
-    if (!ascii && wide_utf16_) {
-      // Every text adds an even number of bytes to a malloc'd arena: the units stay aligned.
-      write_utf16(text, reinterpret_cast<char16_t*>(wide_.bytes.extend(std::size_t{units} * 2)), units);
-      return;
-    }
-#endif
-    arena.bytes.append(text);
+    const Arena::Place place = text_.place(text, units);
+    push(kind | place.piece_bits, place.offset, units);
+    text_.append(text, units);
   }
   [[gnu::noinline]] void push_other_text(std::uint32_t kind, std::string_view text) { push_text(kind, text); }
   void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0) {
@@ -284,11 +365,8 @@ class Session final : public sse::EventSink {
   std::unique_ptr<std::uint8_t[]> input_;
   std::size_t input_capacity_ = 0;
   sse::detail::Buffer<std::uint32_t> records_;
-  sse::detail::Buffer<char> type_;  // the type of the batch's latest kType record, if any
-  Arena ascii_;
-  Arena wide_;  // UTF-8, or UTF-16 code units if wide_utf16_
-  bool wide_utf16_;
-  std::uint32_t piece_bytes_;
+  sse::detail::Buffer<char> type_;  // the type announced last (kType), if any
+  Arena text_;
   BatchLayout layout_;
 };
 
@@ -297,11 +375,11 @@ class Session final : public sse::EventSink {
 // Flags of sse_session_create.
 enum SessionFlags : std::uint32_t {
   kSkipOversized = 1,      // LimitAction::skip_event instead of stop
-  kWideUtf16 = 2,          // the non-ASCII arena holds UTF-16
+  kWideUtf16 = 2,          // a piece with non-ASCII text is UTF-16 (else the arena is UTF-8)
   kReportComments = 4,     // kComment records (else comments are skipped unbuffered)
   kReportIgnored = 8,      // kUnknownField and kInvalidRetry records
   kIgnoreEmptyRetry = 16,  // EmptyRetry::ignore instead of reset_to_default
-  // Bits 8-23: the arenas' piece size in units of 64 bytes; 0: one piece per arena.
+  // Bits 8-23: the arena's piece size in units of 64 bytes; 0: one piece per batch.
 };
 constexpr unsigned kPieceSizeShift = 8;
 constexpr std::uint32_t kPieceSizeUnit = 64;
@@ -343,18 +421,24 @@ SSE_EXPORT std::uint32_t sse_session_feed(Session* session, std::uint32_t size) 
 }
 
 // Ends the stream; with `consume`, the unterminated line is first parsed as if a LF followed.
+// The next stream's first typed event announces its type again.
 SSE_EXPORT std::uint32_t sse_session_reset(Session* session, std::uint32_t consume) {
   session->begin_batch();
   if (consume != 0) session->parser().feed("\n");
   session->parser().reset();
+  session->forget_type();
   return session->end_batch();
 }
+
+// JS stopped reading a batch before its end (a callback threw): the next typed event announces
+// its type again, as a kType record it may have skipped would have.
+SSE_EXPORT void sse_session_forget_type(Session* session) { session->forget_type(); }
 
 // Sets the last event ID (string and buffer) from the first `size` input bytes.
 SSE_EXPORT void sse_session_set_last_event_id(Session* session, std::uint32_t size) {
   session->parser().set_last_event_id(session->input_view(size));
 }
 
-// Where the session publishes each batch (Session::BatchLayout, eight uint32 words): fixed for
+// Where the session publishes each batch (Session::BatchLayout, five uint32 words): fixed for
 // the session's life.
 SSE_EXPORT const Session::BatchLayout* sse_session_batch(Session* session) { return session->layout(); }

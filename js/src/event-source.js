@@ -15,6 +15,7 @@ import {
   bufferSourceBytes,
   describeValue,
   eventTypeSetAt,
+  kindAt,
   releaseBatch,
   retryAt,
   textAt,
@@ -223,6 +224,7 @@ export class WasmEventSource extends EventTargetBase {
   #session;
   #lastEventId = '';
   #idBuffer = ''; // the parser's last-event-ID buffer, as the records so far have set it
+  #type = 'message'; // the type of typed events, as the TYPE records so far have set it
   #reconnectionTime = DEFAULT_RECONNECTION_TIME;
   #origin = '';
   #controller = null; // the current request's; null when none is ours any more
@@ -635,24 +637,22 @@ export class WasmEventSource extends EventTargetBase {
   }
 
   #dispatchRecords(batch) {
-    const { records } = batch;
-    let typeText = 'message';
-    for (let i = 0; i < records.length; i += RECORD_WORDS) {
+    for (let r = 0; r < batch.length; r += RECORD_WORDS) {
       if (this.#readyState === CLOSED) return false;
-      const kind = records[i] & 0xff;
-      if (kind === TYPE) {
-        typeText = textAt(batch, i);
-      } else if (kind === EVENT) {
-        const type = eventTypeSetAt(batch, i) ? typeText : 'message';
-        const data = textAt(batch, i);
+      const kind = kindAt(batch, r) & 0xff;
+      if (kind === EVENT) {
+        const type = eventTypeSetAt(batch, r) ? this.#type : 'message';
+        const data = textAt(batch, r);
         this.#failures = 0;
         this.dispatchEvent(createMessageEvent(type, data, this.#origin, this.#lastEventId));
+      } else if (kind === TYPE) {
+        this.#type = textAt(batch, r);
       } else if (kind === ID_BUFFER) {
-        this.#idBuffer = textAt(batch, i);
+        this.#idBuffer = textAt(batch, r);
       } else if (kind === ID) {
         this.#lastEventId = this.#idBuffer;
       } else if (kind === RETRY) {
-        this.#reconnectionTime = retryAt(batch, i);
+        this.#reconnectionTime = retryAt(batch, r);
       } else if (kind === ERROR) {
         const { limit, oversized } = this.#options;
         if (oversized === 'fail') {
@@ -660,7 +660,7 @@ export class WasmEventSource extends EventTargetBase {
           return false;
         }
         if (oversized === 'reconnect') {
-          this.#reestablish({ reason: 'buffer-limit', limit });
+          this.#reestablish({ reason: 'buffer-limit', limit }); // (the parser's reset forgets the type)
           return false;
         }
         // The parser dropped the event and goes on; the connection stays open.
@@ -749,9 +749,8 @@ export class WasmEventSource extends EventTargetBase {
 
   // The records of a reset: only the ID buffer can move.
   #deliverState(batch) {
-    const { records } = batch;
-    for (let i = 0; i < records.length; i += RECORD_WORDS) {
-      if ((records[i] & 0xff) === ID_BUFFER) this.#idBuffer = textAt(batch, i);
+    for (let r = 0; r < batch.length; r += RECORD_WORDS) {
+      if ((kindAt(batch, r) & 0xff) === ID_BUFFER) this.#idBuffer = textAt(batch, r);
     }
     releaseBatch(batch);
   }

@@ -15,6 +15,7 @@ import {
   UNKNOWN_FIELD,
   describeValue,
   eventIdSetAt,
+  kindAt,
   releaseBatch,
   requireBytes,
   eventTypeSetAt,
@@ -97,6 +98,7 @@ export function createParser(config, { reportIgnored } = {}) {
   });
   let terminated = false;
   let idBuffer = ''; // the last-event-ID buffer, as the records so far have set it
+  let type; // the event type of the typed events, as the TYPE records so far have set it
   let bomText = ''; // text held back while it may still be the start of a Latin-1 BOM
   let bomChecked = false;
   let delivering = false;
@@ -104,7 +106,8 @@ export function createParser(config, { reportIgnored } = {}) {
 
   // Every record of the batch, in order. A batch that a callback's own feed() produced waits
   // for the current one, so callbacks see the stream in order; if a callback throws, the rest
-  // of the batch still moves the ID buffer (nothing else is delivered) and the error goes on.
+  // of the batch still moves the ID buffer and the type (nothing else is delivered), batches
+  // queued behind it are dropped, and the error goes on.
   function deliver(batch) {
     if (delivering) {
       queued.push(batch);
@@ -119,37 +122,36 @@ export function createParser(config, { reportIgnored } = {}) {
     } finally {
       delivering = false;
       releaseBatch(batch);
-      // (Batches a throwing callback left undelivered. The length setter is slow: 6% of the time
-      // at 16-byte chunks, when it ran for every chunk.)
+      // (Batches a throwing callback left undelivered: the TYPE records in them are lost. The
+      // length setter is slow: 6% of the time at 16-byte chunks, when it ran for every chunk.)
       if (queued.length !== 0) {
         for (const left of queued) releaseBatch(left);
         queued.length = 0;
+        session.forgetType();
       }
     }
   }
 
   function deliverOne(batch) {
-    const { records } = batch;
-    let type;
-    let i = 0;
+    let r = 0;
     try {
-      for (; i < records.length; i += RECORD_WORDS) {
-        const kind = records[i] & 0xff;
+      for (; r < batch.length; r += RECORD_WORDS) {
+        const kind = kindAt(batch, r) & 0xff;
         if (kind === EVENT) {
-          const id = eventIdSetAt(batch, i) ? idBuffer : undefined;
-          onEvent?.({ id, event: eventTypeSetAt(batch, i) ? type : undefined, data: textAt(batch, i) });
+          const id = eventIdSetAt(batch, r) ? idBuffer : undefined;
+          onEvent?.({ id, event: eventTypeSetAt(batch, r) ? type : undefined, data: textAt(batch, r) });
         } else if (kind === TYPE) {
-          type = textAt(batch, i);
+          type = textAt(batch, r);
         } else if (kind === ID_BUFFER) {
-          idBuffer = textAt(batch, i);
+          idBuffer = textAt(batch, r);
         } else if (kind === ID) {
           onId?.(idBuffer);
         } else if (kind === RETRY) {
-          onRetry?.(retryAt(batch, i));
+          onRetry?.(retryAt(batch, r));
         } else if (kind === COMMENT) {
-          onComment?.(textAt(batch, i));
+          onComment?.(textAt(batch, r));
         } else if (kind === UNKNOWN_FIELD || kind === INVALID_RETRY) {
-          onError?.(ignoredFieldError(kind, textAt(batch, i)));
+          onError?.(ignoredFieldError(kind, textAt(batch, r)));
         } else if (kind === ERROR) {
           terminated = true;
           onError?.(
@@ -160,9 +162,10 @@ export function createParser(config, { reportIgnored } = {}) {
         }
       }
     } catch (error) {
-      for (i += RECORD_WORDS; i < records.length; i += RECORD_WORDS) {
-        const kind = records[i] & 0xff;
-        if (kind === ID_BUFFER) idBuffer = textAt(batch, i);
+      for (r += RECORD_WORDS; r < batch.length; r += RECORD_WORDS) {
+        const kind = kindAt(batch, r) & 0xff;
+        if (kind === ID_BUFFER) idBuffer = textAt(batch, r);
+        else if (kind === TYPE) type = textAt(batch, r);
         else if (kind === ERROR) terminated = true;
       }
       throw error;

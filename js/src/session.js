@@ -1,9 +1,10 @@
 // One parser session in WebAssembly memory and the batch protocol of wasm/binding.cpp: a chunk
-// is copied in once, parsed in one call, and all its records come back at once — a table of
-// three-word records and two text arenas, ASCII and the rest (UTF-8, or UTF-16 in Node), each in
-// pieces of whole texts decoded in one call each. Records come in the order of the parser's
-// callbacks.
-// Events carry no last event ID: the reader keeps the ID buffer from ID_BUFFER records.
+// is copied in once, parsed in one call, and its records are read back where the module wrote
+// them — a table of three-word records and one text arena in pieces of whole texts, each piece
+// made into a string in one call (one per chunk when a chunk brings one event, as network reads
+// mostly do). Records come in the order of the parser's callbacks.
+// Events carry no last event ID and no type: the reader keeps the ID buffer from ID_BUFFER
+// records, and the type from TYPE records, which come only when it changes.
 import { requireBytes } from './bytes.js';
 import { decodeUtf8, encodeUtf8, encodeUtf8Into } from './text-codec.js';
 import { hasNodeBuffer, memoryBytes, memoryNodeBuffer, memoryWords, wasm, wideUtf16 } from './wasm.js';
@@ -16,17 +17,18 @@ export const RETRY = 2;
 export const COMMENT = 3;
 export const ID = 4; // a block that set the ID buffer ended: the last event ID is the buffer now
 export const ERROR = 5;
-export const TYPE = 6; // the type of the typed events that follow in the batch
+export const TYPE = 6; // the type of the typed events that follow, in this batch and later ones
 export const ID_BUFFER = 7; // the last-event-ID buffer's new value
 export const UNKNOWN_FIELD = 8; // the line of a field of another name
 export const INVALID_RETRY = 9; // the line of a retry field that was ignored
 // Flags on the kind word of an EVENT record.
 export const TYPE_SET = 0x100;
 export const ID_SET = 0x200;
-// On the kind word of a record with text: the text is in the batch's `wide` pieces (it has
-// characters other than ASCII), not in `text`; the piece's index is the word's top 16 bits.
-export const WIDE = 0x400;
+// On the kind word of a record with text: the index of its piece, in the top 16 bits.
 const PIECE_SHIFT = 16;
+// On a piece's end offset: the piece holds other characters than ASCII (UTF-16 in Node, else
+// UTF-8); pieces start at even offsets.
+const WIDE_PIECE = 0x80000000;
 
 // sse_session_create's flags (wasm/binding.cpp SessionFlags).
 const SKIP_OVERSIZED = 1;
@@ -39,115 +41,110 @@ const PIECE_SIZE_FLAG_SHIFT = 8;
 /** The largest limit the module takes (its memory is 32-bit anyway). */
 export const MAX_LIMIT = 2 ** 32 - 1;
 
-/** Whether the event record at `i` has a type: the text of the batch's latest TYPE record. */
-export function eventTypeSetAt({ records }, i) {
-  return (records[i] & TYPE_SET) !== 0;
-}
-
-/** Whether the block of the event record at `i` had an `id` field itself. */
-export function eventIdSetAt({ records }, i) {
-  return (records[i] & ID_SET) !== 0;
-}
-
-/** The reconnection time of a RETRY record at `i`, in ms (64 bits as two words). */
-export function retryAt({ records }, i) {
-  return records[i + 2] * 2 ** 32 + records[i + 1];
-}
-
-/** The text of an EVENT (its data), ID_BUFFER, COMMENT, TYPE, UNKNOWN_FIELD or INVALID_RETRY
- *  record at `i`: a slice of its piece (the whole piece for a text of a piece of its own). */
-export function textAt({ records, text, wide }, i) {
-  const kind = records[i];
-  return (kind & WIDE ? wide : text)[kind >>> PIECE_SHIFT].slice(records[i + 1], records[i + 1] + records[i + 2]);
-}
-
-const NO_PIECES = [''];
-const EMPTY = { records: new Uint32Array(0), text: NO_PIECES, wide: NO_PIECES };
-
 // The most bytes of an arena piece (a multiple of 64: sse_session_create's flags take it in 64s):
-// a kept data string keeps its piece alive, and each piece costs one decoding call (~100 ns in
+// a kept data string keeps its piece alive, and each piece costs one string call (~50 ns in
 // Node, more for TextDecoder in browsers). Node: 768 bytes, so that 2000 kept short strings hold
-// well under 2 MiB (960 held 2.1); the LLM stream pays ~12% for it (bench/RESULTS.md).
+// well under 2 MiB (960 held 2.1).
 const PIECE_SIZE = hasNodeBuffer ? 768 : 4096;
 const PIECE_SIZE_UNIT = 64;
 
-// Typed-array calls cost ~100 ns each in V8 whatever their size, which dominates the small
-// batches of a slow network: small ones are copied and decoded with plain loops instead.
-const SMALL_RECORDS = 48;
+// Typed-array calls cost more than a loop for a few elements: short input is copied and short
+// ASCII pieces are decoded with plain loops.
 const SMALL_ASCII = 16;
 const SMALL_INPUT = 32;
 // Above this, an input buffer left by a huge chunk shrinks back (see #input).
 const INPUT_RETAINED_BYTES = 1 << 20;
 
-// Large record tables are copied into one table that all sessions share, lent to one batch at a
-// time until releaseBatch(): a new typed array per chunk was 9% of the time of tiny events.
-// A batch made while the table is lent (a callback fed a parser) gets a copy of its own.
-let sharedRecords = new Uint32Array(0);
-let lentRecords = null; // the view of sharedRecords a batch holds, until releaseBatch()
-const SHARED_RETAINED_WORDS = 1 << 18; // above this, the table shrinks back for smaller batches
-
-function copyWords(words, at, count) {
-  if (count <= SMALL_RECORDS) {
-    const copy = new Array(count);
-    for (let i = 0; i < count; i++) copy[i] = words[at + i];
-    return copy;
-  }
-  if (lentRecords !== null) return words.slice(at, at + count);
-  if (count > sharedRecords.length || (sharedRecords.length > SHARED_RETAINED_WORDS && count * 4 < sharedRecords.length)) {
-    sharedRecords = new Uint32Array(2 ** Math.ceil(Math.log2(count)));
-  }
-  sharedRecords.set(words.subarray(at, at + count));
-  lentRecords = sharedRecords.subarray(0, count);
-  return lentRecords;
+/**
+ * The records of one call into the module and the strings of its text pieces. Read it with the
+ * accessors below over r = 0, RECORD_WORDS, … < batch.length, then releaseBatch() it.
+ * Its records are read where the module wrote them (`words` is a view of the module's memory)
+ * until something calls into the module again: every such call first detaches the batch being
+ * read (copies its records out), so a callback may feed any parser, even this one.
+ */
+class Batch {
+  words = null;
+  base = 0; // where record 0 is in `words`
+  length = 0; // words of records
+  pieces = [];
+  pieceCount = 0;
+  inUse = false;
 }
 
-/** Ends a batch's delivery: its records may be overwritten from now on. (Once per chunk: an
- * identity test, not a read of `.buffer`, which small batches' plain arrays lack, at 16-byte
- * chunks 9% of the time.) */
+const EMPTY = Object.assign(new Batch(), { words: new Uint32Array(0) }); // (never lent, never filled)
+let lent = null; // the batch whose records are still in the module's memory, if any
+
+/** The module's exports, for a call that may overwrite records or grow the memory. */
+function enterModule() {
+  if (lent !== null) {
+    const batch = lent;
+    lent = null;
+    batch.words = batch.words.slice(batch.base, batch.base + batch.length);
+    batch.base = 0;
+  }
+  return wasm();
+}
+
+/** Ends a batch's delivery: its records may be overwritten from now on. */
 export function releaseBatch(batch) {
-  if (batch.records === lentRecords) lentRecords = null;
+  if (batch === lent) lent = null;
+  batch.inUse = false;
 }
 
-// ASCII bytes as a string: a loop when short, Node's ASCII slicing when there is a Node Buffer
-// (a copy into a one-byte string, ~10x TextDecoder; 5x faster than latin1Slice for 8 MiB), else
-// TextDecoder.
-function asciiString(bytes, at, size) {
-  if (size === 0) return '';
-  if (size <= SMALL_ASCII) return asciiText(bytes, at, size);
+/** The kind word of the record at `r`: its kind in the low byte, flags and piece above. */
+export function kindAt(batch, r) {
+  return batch.words[batch.base + r];
+}
+
+/** Whether the event record at `r` has a type: the text of the latest TYPE record. */
+export function eventTypeSetAt(batch, r) {
+  return (batch.words[batch.base + r] & TYPE_SET) !== 0;
+}
+
+/** Whether the block of the event record at `r` had an `id` field itself. */
+export function eventIdSetAt(batch, r) {
+  return (batch.words[batch.base + r] & ID_SET) !== 0;
+}
+
+/** The reconnection time of a RETRY record at `r`, in ms (64 bits as two words). */
+export function retryAt(batch, r) {
+  const at = batch.base + r;
+  return batch.words[at + 2] * 2 ** 32 + batch.words[at + 1];
+}
+
+/** The text of an EVENT (its data), ID_BUFFER, COMMENT, TYPE, UNKNOWN_FIELD or INVALID_RETRY
+ *  record at `r`: a slice of its piece (the whole piece for a text of a piece of its own). */
+export function textAt(batch, r) {
+  const { words } = batch;
+  const at = batch.base + r;
+  const start = words[at + 1];
+  return batch.pieces[words[at] >>> PIECE_SHIFT].slice(start, start + words[at + 2]);
+}
+
+// A piece as a string. Node (the module writes UTF-16): ASCII with Buffer#asciiSlice (a copy
+// into a one-byte string, ~10x TextDecoder), a short one with a loop, the rest with
+// Buffer#ucs2Slice; elsewhere UTF-8 with Buffer#utf8Slice or TextDecoder.
+function pieceString(start, end, wide) {
+  if (start === end) return '';
+  if (!wide && end - start <= SMALL_ASCII) return asciiText(memoryBytes(), start, end);
   const nodeBuffer = memoryNodeBuffer();
-  if (nodeBuffer) return nodeBuffer.asciiSlice(at, at + size);
-  return decodeUtf8(bytes.subarray(at, at + size));
-}
-
-// Non-ASCII texts as a string: UTF-16 in Node (Buffer#ucs2Slice), else UTF-8 (TextDecoder).
-function wideString(bytes, at, size) {
-  if (size === 0) return '';
-  return wideUtf16() ? memoryNodeBuffer().ucs2Slice(at, at + size) : decodeUtf8(bytes.subarray(at, at + size));
-}
-
-// An arena's pieces as strings: `count` ends (byte offsets from `at`) at word `endsAt`.
-function pieceStrings(decode, bytes, words, at, endsAt, count) {
-  if (count === 1 && words[endsAt] === 0) return NO_PIECES; // (most batches have no wide text)
-  const pieces = new Array(count);
-  let start = 0;
-  for (let k = 0; k < count; k++) {
-    const end = words[endsAt + k];
-    pieces[k] = decode(bytes, at + start, end - start);
-    start = end;
+  if (nodeBuffer !== null) {
+    if (!wide) return nodeBuffer.asciiSlice(start, end);
+    return wideUtf16() ? nodeBuffer.ucs2Slice(start, end) : nodeBuffer.utf8Slice(start, end);
   }
-  return pieces;
+  return decodeUtf8(memoryBytes().subarray(start, end));
 }
 
-function asciiText(bytes, at, size) {
+function asciiText(bytes, start, end) {
   let text = '';
-  for (let i = at; i < at + size; i++) text += String.fromCharCode(bytes[i]);
+  for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]);
   return text;
 }
 
 // Sessions dropped without dispose() are freed when collected.
 const registry =
   typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry((handle) => wasm().sse_session_destroy(handle))
+    ? new FinalizationRegistry((handle) => enterModule().sse_session_destroy(handle))
     : null;
 
 export class Session {
@@ -156,6 +153,7 @@ export class Session {
   #inputAt = 0;
   #inputCapacity = 0;
   #highSurrogate = ''; // a string chunk that ended inside a surrogate pair keeps its first half
+  #batch = new Batch(); // reused for each batch unless the last one is still being read
 
   /**
    * `limit`: bytes a line plus the pending event may buffer (at most MAX_LIMIT).
@@ -170,11 +168,11 @@ export class Session {
     comments = false,
     ignoredFields = false,
     ignoreEmptyRetry = false,
-    pieceSize = PIECE_SIZE, // (tests try others; 0: one piece per arena)
+    pieceSize = PIECE_SIZE, // (tests try others; 0: one piece per batch)
   }) {
-    const exports = wasm();
-    // In Node the non-ASCII arena comes as UTF-16, which Buffer#ucs2Slice turns into a string
-    // at copy speed; elsewhere as UTF-8 for TextDecoder.
+    const exports = enterModule();
+    // In Node a piece with non-ASCII text comes as UTF-16, which Buffer#ucs2Slice turns into a
+    // string at copy speed; elsewhere as UTF-8 for TextDecoder.
     const flags =
       (skipOversized ? SKIP_OVERSIZED : 0) |
       (wideUtf16() ? WIDE_UTF16 : 0) |
@@ -195,21 +193,28 @@ export class Session {
     this.#checkLive();
     const size = typeof chunk === 'string' ? this.#copyText(chunk) : this.#copyBytes(requireBytes(chunk));
     if (size === 0) return EMPTY;
-    return this.#batch(wasm().sse_session_feed(this.#handle, size));
+    return this.#read(enterModule().sse_session_feed(this.#handle, size));
   }
 
-  /** Ends the stream (optionally parsing the unterminated line first); returns its records. */
+  /** Ends the stream (optionally parsing the unterminated line first); returns its records. The
+   *  next stream's first typed event brings its TYPE record again. */
   reset(consume = false) {
     this.#checkLive();
     this.#highSurrogate = '';
-    return this.#batch(wasm().sse_session_reset(this.#handle, consume ? 1 : 0));
+    return this.#read(enterModule().sse_session_reset(this.#handle, consume ? 1 : 0));
+  }
+
+  /** The reader stopped before the end of a batch (a callback threw): it may have missed a TYPE
+   *  record, so the next typed event brings one again. */
+  forgetType() {
+    if (this.#handle !== 0) enterModule().sse_session_forget_type(this.#handle);
   }
 
   /** Sets the last event ID string and buffer. */
   setLastEventId(id) {
     this.#checkLive();
     const size = this.#copyBytes(encodeUtf8(id));
-    wasm().sse_session_set_last_event_id(this.#handle, size);
+    enterModule().sse_session_set_last_event_id(this.#handle, size);
   }
 
   get disposed() {
@@ -219,7 +224,7 @@ export class Session {
   dispose() {
     if (this.#handle === 0) return;
     registry?.unregister(this);
-    wasm().sse_session_destroy(this.#handle);
+    enterModule().sse_session_destroy(this.#handle);
     this.#handle = 0;
   }
 
@@ -259,21 +264,39 @@ export class Session {
   #input(size) {
     if (size > this.#inputCapacity || (this.#inputCapacity > INPUT_RETAINED_BYTES && size * 4 < this.#inputCapacity)) {
       this.#inputCapacity = 2 ** Math.ceil(Math.log2(Math.max(size, 256)));
-      this.#inputAt = wasm().sse_session_input(this.#handle, this.#inputCapacity) >>> 0;
+      this.#inputAt = enterModule().sse_session_input(this.#handle, this.#inputCapacity) >>> 0;
     }
     return this.#inputAt;
   }
 
-  // Copies the records out of WebAssembly memory: callbacks may feed this session again.
-  #batch(count) {
+  // The batch the module just published: its records stay where they are (lent until the next
+  // call into the module), its pieces become strings now.
+  #read(count) {
     if (count === 0) return EMPTY;
-    const bytes = memoryBytes();
+    let batch = this.#batch;
+    if (batch.inUse) batch = new Batch(); // (a callback fed this parser while its batch is read)
     const words = memoryWords();
-    // BatchLayout: records at, count; for each arena (ASCII, wide): at, piece ends at, pieces
+    // BatchLayout: records at, record count, text at, piece ends at, piece count
     const layout = this.#layoutAt;
-    const records = copyWords(words, words[layout] / 4, count * RECORD_WORDS);
-    const text = pieceStrings(asciiString, bytes, words, words[layout + 2], words[layout + 3] / 4, words[layout + 4]);
-    const wide = pieceStrings(wideString, bytes, words, words[layout + 5], words[layout + 6] / 4, words[layout + 7]);
-    return { records, text, wide };
+    const textAt = words[layout + 2];
+    const endsAt = words[layout + 3] >>> 2;
+    const pieceCount = words[layout + 4];
+    const { pieces } = batch;
+    let start = 0;
+    for (let k = 0; k < pieceCount; k++) {
+      const end = words[endsAt + k];
+      const bytesEnd = end & ~WIDE_PIECE;
+      pieces[k] = pieceString(textAt + start, textAt + bytesEnd, end !== bytesEnd);
+      start = bytesEnd + (bytesEnd & 1);
+    }
+    // (Strings of an earlier, larger batch are not kept alive by the array.)
+    for (let k = pieceCount; k < batch.pieceCount; k++) pieces[k] = '';
+    batch.pieceCount = pieceCount;
+    batch.words = words;
+    batch.base = words[layout] >>> 2;
+    batch.length = count * RECORD_WORDS;
+    batch.inUse = true;
+    lent = batch;
+    return batch;
   }
 }

@@ -1,8 +1,10 @@
-// The arena pieces of wasm/binding.cpp at their edges, on js/src/session.js directly (bundled
-// here with the module embedded, as dist/ is): a piece size of 64 bytes, the smallest, so that
-// one chunk of a few MiB needs more pieces than a record can number (65 536): past that the last
-// piece takes the rest, and every text must still come back whole. ASCII texts (the ASCII arena)
-// and texts with other characters (the UTF-16 arena in Node), and texts longer than a piece.
+// The batch protocol of wasm/binding.cpp at its edges, on js/src/session.js directly (bundled
+// here with the module embedded, as dist/ is): the text arena's pieces (a piece size of 64
+// bytes, the smallest, so that one chunk of a few MiB needs more pieces than a record can number
+// (65 536): past that the last piece takes the rest, and every text must still come back whole),
+// pieces that turn UTF-16 when a non-ASCII text joins them (Node), a batch of one event in one
+// piece, TYPE records only when the type changes, and records read where the module wrote them
+// while callbacks call into the module.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,16 +25,19 @@ const { outputFiles } = await esbuild.build({
   plugins: [embedWasm(readFileSync(join(root, 'build', 'wasm', 'sse-parser.wasm')))],
 });
 const session = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].contents).toString('base64')}`);
-const { EVENT, RECORD_WORDS, Session, releaseBatch, textAt } = session;
+const { EVENT, RECORD_WORDS, TYPE, Session, kindAt, releaseBatch, textAt } = session;
 
-function dataOf(batch) {
+/** [kind, text] of each record with a text, in order; releases the batch. */
+function recordsOf(batch) {
   const out = [];
-  for (let i = 0; i < batch.records.length; i += RECORD_WORDS) {
-    if ((batch.records[i] & 0xff) === EVENT) out.push(textAt(batch, i));
+  for (let r = 0; r < batch.length; r += RECORD_WORDS) {
+    const kind = kindAt(batch, r) & 0xff;
+    out.push([kind, kind === EVENT || kind === TYPE ? textAt(batch, r) : null]);
   }
   releaseBatch(batch);
   return out;
 }
+const dataOf = (batch) => recordsOf(batch).filter(([kind]) => kind === EVENT).map(([, text]) => text);
 
 const encoder = new TextEncoder();
 const streamOf = (texts) => encoder.encode(texts.map((text) => `data: ${text}\n\n`).join(''));
@@ -47,8 +52,9 @@ for (const [label, unit] of [
     const parser = new Session({ limit: 64 << 20, pieceSize: 64 });
     try {
       const batch = parser.feed(streamOf(texts));
-      const pieces = (batch.records[RECORD_WORDS * (texts.length - 1)] >>> 16) + 1;
-      assert.equal(pieces, 65_536, 'the last text is in the last piece a record can number');
+      const last = batch.length - RECORD_WORDS;
+      assert.equal((kindAt(batch, last) >>> 16) + 1, 65_536, 'the last text is in the last piece a record can number');
+      assert.equal(batch.pieceCount, 65_536);
       assert.deepEqual(dataOf(batch), texts);
     } finally {
       parser.dispose();
@@ -56,7 +62,7 @@ for (const [label, unit] of [
   });
 }
 
-test('texts longer than a piece are a piece each; texts around them share pieces; both arenas at once', () => {
+test('texts longer than a piece are a piece each; texts around them share pieces; ASCII and non-ASCII ones mixed', () => {
   const texts = [];
   for (let i = 0; i < 300; i++) {
     texts.push(i % 7 === 0 ? 'L'.repeat(100 + i) : i % 5 === 0 ? `é${'w'.repeat(i % 90)}` : `s${i}`);
@@ -64,26 +70,96 @@ test('texts longer than a piece are a piece each; texts around them share pieces
   const parser = new Session({ limit: 1 << 20, pieceSize: 64 });
   try {
     const batch = parser.feed(streamOf(texts));
+    const pieces = batch.pieces.slice(0, batch.pieceCount);
     assert.deepEqual(dataOf(batch), texts);
-    for (let i = 0; i < batch.text.length; i++) {
-      const piece = batch.text[i];
-      assert.ok(piece.length <= 64 || piece === piece[0].repeat(piece.length), `ASCII piece ${i} is ${piece.length} long`);
+    for (const [i, piece] of pieces.entries()) {
+      // 64 bytes: 64 ASCII characters, or 32 UTF-16 code units; or one longer text alone.
+      const bound = /[^\0-\x7f]/.test(piece) ? 32 : 64;
+      assert.ok(piece.length <= bound || texts.includes(piece), `piece ${i} is ${piece.length} long: ${JSON.stringify(piece)}`);
     }
-    assert.ok(batch.text.length > 10 && batch.wide.length > 10, `${batch.text.length} ASCII and ${batch.wide.length} wide pieces`);
+    assert.ok(pieces.filter((piece) => /[^\0-\x7f]/.test(piece)).length > 10, 'pieces with non-ASCII text');
+    assert.ok(pieces.filter((piece) => !/[^\0-\x7f]/.test(piece)).length > 10, 'ASCII pieces');
   } finally {
     parser.dispose();
   }
 });
 
-test('pieceSize 0: one piece per arena (what the module did before pieces)', () => {
+test('a non-ASCII text joining a piece of ASCII texts: the texts before it come back whole, whatever their length', () => {
+  const parser = new Session({ limit: 1 << 20, pieceSize: 4096 });
+  try {
+    // ASCII texts of every length mod 16 before the first non-ASCII one (the piece is widened in
+    // place, sixteen bytes at a time, from its end back), then both kinds again.
+    for (let before = 0; before < 40; before++) {
+      const texts = [...Array.from({ length: before }, (_, i) => 'a'.repeat(i % 19)), 'é日😀', 'b'.repeat(before), 'ü'];
+      assert.deepEqual(dataOf(parser.feed(streamOf(texts))), texts);
+    }
+  } finally {
+    parser.dispose();
+  }
+});
+
+test('pieceSize 0: one piece per batch', () => {
   const texts = Array.from({ length: 500 }, (_, i) => `text ${i} ${i % 3 === 0 ? 'é' : ''}`);
   const parser = new Session({ limit: 1 << 20, pieceSize: 0 });
   try {
     const batch = parser.feed(streamOf(texts));
-    assert.equal(batch.text.length, 1);
-    assert.equal(batch.wide.length, 1);
+    assert.equal(batch.pieceCount, 1);
     assert.deepEqual(dataOf(batch), texts);
   } finally {
     parser.dispose();
+  }
+});
+
+test('a chunk of one event (an id, a type, non-ASCII data) is one piece: one string call', () => {
+  const parser = new Session({ limit: 1 << 20 });
+  try {
+    for (const data of ['{"content":"café"}', 'plain ASCII data']) {
+      const batch = parser.feed(`id: 17\nevent: delta\ndata: ${data}\n\n`);
+      assert.equal(batch.pieceCount, 1, data);
+      assert.deepEqual(dataOf(batch), [data]);
+    }
+  } finally {
+    parser.dispose();
+  }
+});
+
+test('a TYPE record comes when the type changes, after reset(), and after forgetType(); not for every batch', () => {
+  const parser = new Session({ limit: 1 << 20 });
+  const typesIn = (batch) => recordsOf(batch).filter(([kind]) => kind === TYPE).map(([, text]) => text);
+  try {
+    assert.deepEqual(typesIn(parser.feed('event: a\ndata: 1\n\n')), ['a']);
+    assert.deepEqual(typesIn(parser.feed('event: a\ndata: 2\n\nevent: a\ndata: 3\n\n')), []);
+    assert.deepEqual(typesIn(parser.feed('data: untyped\n\nevent: a\ndata: 4\n\nevent: b\ndata: 5\n\n')), ['b']);
+    releaseBatch(parser.reset());
+    assert.deepEqual(typesIn(parser.feed('event: b\ndata: 6\n\n')), ['b']);
+    parser.forgetType();
+    assert.deepEqual(typesIn(parser.feed('event: b\ndata: 7\n\n')), ['b']);
+  } finally {
+    parser.dispose();
+  }
+});
+
+test('records are read where the module wrote them, yet a callback may feed this session or grow the memory', () => {
+  const parser = new Session({ limit: 64 << 20 });
+  const other = new Session({ limit: 64 << 20 });
+  try {
+    const texts = Array.from({ length: 1000 }, (_, i) => `event ${i}`);
+    const batch = parser.feed(streamOf(texts));
+    const seen = [];
+    for (let r = 0; r < batch.length; r += RECORD_WORDS) {
+      seen.push(textAt(batch, r));
+      if (seen.length === 10) {
+        // This session's records are overwritten by a new batch, another session grows the
+        // memory by 48 MiB (its views are replaced): the batch being read is not affected.
+        const inner = parser.feed(streamOf(['inner']));
+        assert.deepEqual(dataOf(inner), ['inner']);
+        releaseBatch(other.feed(streamOf(['x'.repeat(48 << 20)])));
+      }
+    }
+    releaseBatch(batch);
+    assert.deepEqual(seen, texts);
+  } finally {
+    parser.dispose();
+    other.dispose();
   }
 });
