@@ -1,16 +1,19 @@
 // The WebAssembly face of sse::Parser: a C ABI built for batches. JS copies each chunk once into
 // the session's input buffer, calls sse_session_feed once, and reads back every record of that
-// chunk at once, where the module left them: a table of fixed-size records and one text arena.
-// The arena comes in pieces of whole texts, each piece made into a string by JS in one call: an
-// event's data is a slice of its piece's string, which keeps that piece alive, so pieces are
-// small (JS sets their size at sse_session_create: 768 bytes in Node, 4 KiB elsewhere; a longer
-// text is a piece of its own) and a kept data string never holds a whole batch. A batch of one
-// event, what a network read mostly brings, is one piece: one string call per chunk.
-// For browsers the arena is UTF-8 (TextDecoder). For Node (kWideUtf16) a piece is ASCII bytes,
-// which Buffer#asciiSlice makes into a string fastest, until a text with other characters joins
-// it: then the whole piece becomes UTF-16 code units, which Buffer#ucs2Slice copies into a string
-// several times faster than Node decodes UTF-8. Record offsets and lengths are in UTF-16 code
-// units of the piece, so JS slices strings without scanning.
+// chunk at once, where the module left them: a table of fixed-size records and a list of text
+// pieces. A piece is a range of the module's memory that JS makes into one string in one call;
+// a record's text is a slice of its piece, given in UTF-16 code units so that JS slices without
+// scanning. Where a text lies whole in the chunk (nearly every data, id and comment), its piece
+// is a range of the input itself and nothing is copied; other texts (a data value joined from
+// several lines or chunks, a repaired value, the event type) are copied into an arena, which
+// also comes in pieces. A kept data string keeps its piece's string alive, so pieces are small
+// (JS sets their size at sse_session_create: 768 bytes in Node, 4 KiB elsewhere; a longer text
+// is a piece of its own) and a kept string never holds a whole batch. A chunk of one event,
+// what a network read mostly brings, is one piece: one string call per chunk.
+// Encodings: for browsers a piece is UTF-8 (TextDecoder). For Node (kWideUtf16) a piece is ASCII
+// (Buffer#asciiSlice makes strings fastest of it) or UTF-16 (Buffer#ucs2Slice copies it into a
+// string several times faster than Node decodes UTF-8): texts of a chunk with other characters
+// go to the arena, whose piece turns UTF-16 (widened in place) when a non-ASCII text joins it.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -43,14 +46,19 @@ enum RecordKind : std::uint32_t {
   kInvalidRetry = 9,  // kind, text offset, length: the whole line of an ignored retry field
 };
 constexpr unsigned kPieceShift = 16;          // on the kind word: the piece the text is in
-constexpr std::uint32_t kMaxPieces = 0xFFFF;  // (past it, the last piece takes the rest)
+constexpr std::uint32_t kPieceLimit = 0x10000;  // pieces a record can number (past it, the
+                                                // last ones take the rest)
 constexpr std::size_t kRecordWords = 3;
-// On a piece's end offset: the piece holds characters other than ASCII; it is UTF-16 with
+// On a piece's end address: the piece holds characters other than ASCII; it is UTF-16 with
 // kWideUtf16, else UTF-8. (A piece without it is ASCII.)
 constexpr std::uint32_t kWidePiece = 1u << 31;
 
 // UTF-16 code units of valid UTF-8: every byte that is not a continuation starts a code point,
 // and four-byte sequences need a surrogate pair. Sixteen bytes at a time; ASCII costs one test.
+// (Out of line in the drop-in's module, for size.)
+#if defined(SSE_BINDING_UTF8_ONLY)
+[[gnu::noinline]]
+#endif
 std::uint32_t utf16_length(std::string_view utf8) {
   const char* p = utf8.data();
   const char* end = p + utf8.size();
@@ -185,8 +193,52 @@ std::uint32_t address(const void* pointer) {
 }
 #endif
 
-// The text arena of a batch, in pieces of whole texts (see the top of the file). Every piece
-// starts at an even offset, so that a UTF-16 piece is aligned.
+// The pieces of a batch: each a range of memory, [begin, end) plus kWidePiece on end, in the
+// order of their indices. A piece of the arena is known by its offsets until the batch ends
+// (the arena may move as it grows), then by its address like the others.
+class Pieces {
+ public:
+  std::uint32_t count() const { return static_cast<std::uint32_t>(ranges_.size() / 2); }
+  bool full() const { return ranges_.size() / 2 >= kPieceLimit; }
+  std::uint32_t open(bool in_arena) {
+    const std::uint32_t index = count();
+    std::uint32_t* range = ranges_.extend(2);
+    range[0] = range[1] = 0;
+    if (in_arena) *in_arena_.extend(1) = index;
+    return index;
+  }
+  void set(std::uint32_t index, std::uint32_t begin, std::uint32_t end, bool wide) {
+    ranges_.data()[2 * index] = begin;
+    ranges_.data()[2 * index + 1] = end | (wide ? kWidePiece : 0);
+  }
+  // The arena's pieces as addresses, now that it no longer moves.
+  void locate_arena(std::uint32_t arena_at) {
+    for (std::size_t i = 0; i < in_arena_.size(); ++i) {
+      std::uint32_t* range = ranges_.data() + 2 * in_arena_.data()[i];
+      range[0] += arena_at;
+      range[1] += arena_at;  // (the flag bit stays: addresses are below 2 GiB)
+    }
+  }
+  void clear(std::size_t retained_bytes) {
+    ranges_.clear_retaining(retained_bytes);
+    in_arena_.clear_retaining(retained_bytes);
+  }
+  std::uint32_t at() const { return address(ranges_.data()); }
+
+ private:
+  sse::detail::Buffer<std::uint32_t> ranges_;
+  sse::detail::Buffer<std::uint32_t> in_arena_;  // indices of the pieces that are in the arena
+};
+
+// Where a text goes: the piece (as the kind word's top bits) and its offset there, in UTF-16
+// code units.
+struct Place {
+  std::uint32_t piece_bits;
+  std::uint32_t offset;
+};
+
+// The texts that must be copied, in pieces of whole texts. Every piece starts at an even offset,
+// so that a UTF-16 piece is aligned.
 class Arena {
  public:
   // `wide_utf16`: a piece that gets a non-ASCII text is UTF-16; else pieces hold UTF-8.
@@ -195,44 +247,36 @@ class Arena {
 
   void clear(std::size_t retained_bytes) {
     bytes_.clear_retaining(retained_bytes);
-    piece_ends_.clear_retaining(retained_bytes);
-    piece_start_ = 0;
-    units_in_piece_ = 0;
-    piece_wide_ = false;
+    piece_ = kNone;
   }
-  // Ends the batch's last piece (there is always one, maybe empty).
-  void finish() { end_piece(); }
+  // Ends the batch's last piece.
+  void finish(Pieces& pieces) {
+    if (piece_ != kNone) end_piece(pieces);
+  }
+  std::uint32_t at() const { return address(bytes_.data()); }
 
-  std::uint32_t bytes_at() const { return address(bytes_.data()); }
-  std::uint32_t piece_ends_at() const { return address(piece_ends_.data()); }
-  std::uint32_t piece_count() const { return static_cast<std::uint32_t>(piece_ends_.size()); }
-
-  // Where a text of `units` UTF-16 code units goes: the piece (in the kind word's top bits) and
-  // the offset in it, in code units. The caller then writes the text with append().
-  struct Place {
-    std::uint32_t piece_bits;
-    std::uint32_t offset;
-  };
-  Place place(std::string_view text, std::uint32_t units) {
+  // Places a text of `units` UTF-16 code units; the caller then writes it with append().
+  Place place(Pieces& pieces, std::string_view text, std::uint32_t units) {
     const bool ascii = units == text.size();  // only ASCII has as many UTF-16 units as UTF-8 bytes
     const std::size_t held = bytes_.size() - piece_start_;
+    std::size_t after = held + text.size();
 #if !defined(SSE_BINDING_UTF8_ONLY)
-    if (wide_utf16_) {
-      const bool widens = !ascii && !piece_wide_;
-      const std::size_t after = (widens ? 2 * held : held) + (piece_wide_ || widens ? 2 * std::size_t{units} : text.size());
-      if (held != 0 && after > piece_bytes_ && piece_ends_.size() < kMaxPieces) [[unlikely]] end_piece();
-      if (!ascii && !piece_wide_) {
+    if (wide_utf16_ && (piece_wide_ || !ascii)) after = 2 * (std::size_t{units_in_piece_} + units);
+#endif
+    if (piece_ == kNone || (held != 0 && after > piece_bytes_ && !pieces.full())) [[unlikely]] start_piece(pieces);
+    if (!ascii && !piece_wide_) {
+#if !defined(SSE_BINDING_UTF8_ONLY)
+      if (wide_utf16_) {
         const std::size_t count = bytes_.size() - piece_start_;
         bytes_.extend(count);
         widen_in_place(bytes_.data() + piece_start_, count);
-        piece_wide_ = true;
       }
-      return place_in_piece(units);
-    }
 #endif
-    if (held != 0 && held + text.size() > piece_bytes_ && piece_ends_.size() < kMaxPieces) [[unlikely]] end_piece();
-    piece_wide_ = piece_wide_ || !ascii;  // (UTF-8: the flag only tells JS the piece is not ASCII)
-    return place_in_piece(units);
+      piece_wide_ = true;  // (UTF-8: the flag only tells JS that the piece is not ASCII)
+    }
+    const Place place{piece_ << kPieceShift, units_in_piece_};
+    units_in_piece_ += units;
+    return place;
   }
   // Writes the text placed last: its bytes, or its `units` UTF-16 code units in a wide piece.
   void append(std::string_view text, std::uint32_t units) {
@@ -246,33 +290,114 @@ class Arena {
   }
 
  private:
-  Place place_in_piece(std::uint32_t units) {
-    const Place place{static_cast<std::uint32_t>(piece_ends_.size()) << kPieceShift, units_in_piece_};
-    units_in_piece_ += units;
-    return place;
-  }
-  [[gnu::noinline]] void end_piece() {  // (once per ~1 KiB of text: out of line, for size)
-    *piece_ends_.extend(1) = static_cast<std::uint32_t>(bytes_.size()) | (piece_wide_ ? kWidePiece : 0);
-    if (bytes_.size() % 2 != 0) bytes_.push_back(0);  // the next piece starts aligned
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  [[gnu::noinline]] void start_piece(Pieces& pieces) {  // (once per ~1 KiB of text: out of line)
+    if (piece_ != kNone) end_piece(pieces);
+    if (bytes_.size() % 2 != 0) bytes_.push_back(0);  // the piece starts aligned
+    piece_ = pieces.open(/*in_arena=*/true);
     piece_start_ = static_cast<std::uint32_t>(bytes_.size());
     units_in_piece_ = 0;
     piece_wide_ = false;
   }
+  void end_piece(Pieces& pieces) {
+    pieces.set(piece_, piece_start_, static_cast<std::uint32_t>(bytes_.size()), piece_wide_);
+  }
 
   sse::detail::Buffer<char> bytes_;
-  sse::detail::Buffer<std::uint32_t> piece_ends_;  // each finished piece's end | kWidePiece
-  std::uint32_t piece_start_ = 0;                  // where the current piece starts in bytes_
-  std::uint32_t units_in_piece_ = 0;               // UTF-16 code units of the current piece so far
-  bool piece_wide_ = false;                        // the current piece holds non-ASCII text
+  std::uint32_t piece_ = kNone;      // the index of the piece being filled
+  std::uint32_t piece_start_ = 0;    // where it starts in bytes_
+  std::uint32_t units_in_piece_ = 0; // its UTF-16 code units so far
+  bool piece_wide_ = false;          // it holds non-ASCII text
   bool wide_utf16_;
   std::uint32_t piece_bytes_;
 };
+
+// The texts that lie whole in the chunk, referred to where they are: the pieces are ranges of
+// the input, each from the start of its first text to the end of its last. Texts must come in
+// the order of the input (one that comes back, e.g. a data line before an `id` line, is copied
+// instead). In Node only a chunk of ASCII is read in place, whose pieces need no decoding.
+class InputTexts {
+ public:
+  explicit InputTexts(std::uint32_t piece_bytes) : piece_bytes_(piece_bytes) {}
+
+  // A new chunk (empty: none, as for a reset). `ascii`: it holds no byte >= 0x80.
+  void begin(std::string_view input, bool ascii) {
+    begin_ = input.data();
+    end_ = input.data() + input.size();
+    ascii_ = ascii;
+    cursor_ = begin_;
+    piece_ = kNone;
+  }
+  void finish(Pieces& pieces) {
+    if (piece_ != kNone) end_piece(pieces);
+  }
+
+  // Places `text` where it lies, if it can: sets `units` and `place`. (`units`: 0 if unknown.)
+  bool place(Pieces& pieces, std::string_view text, std::uint32_t& units, Place& place) {
+    const char* at = text.data();
+    const char* text_end = at + text.size();
+    if (at < cursor_ || text_end > end_) return false;  // elsewhere, or before the last one
+    std::uint32_t offset;
+    if (piece_ == kNone || (text_end - piece_start_ > piece_bytes_ && at != piece_start_ && !pieces.full())) [[unlikely]] {
+      if (piece_ != kNone) end_piece(pieces);
+      if (pieces.count() + 1 >= kPieceLimit) return false;  // (the last index is the arena's)
+      piece_ = pieces.open(/*in_arena=*/false);
+      piece_start_ = at;
+      offset = 0;
+    } else {
+      // After the units of the bytes since the last text, decoded as TextDecoder will decode
+      // them (with replacement: they may hold anything).
+      const auto gap = static_cast<std::size_t>(at - cursor_);
+      offset = units_in_piece_ + static_cast<std::uint32_t>(ascii_ ? gap : sse::utf8::decoded_utf16_length({cursor_, gap}));
+    }
+    // (The text itself is valid UTF-8: the parser hands out a view of the chunk only then.)
+    if (ascii_) {
+      units = static_cast<std::uint32_t>(text.size());
+    } else if (units == 0) {
+      units = utf16_length(text);
+    }
+    place = {piece_ << kPieceShift, offset};
+    units_in_piece_ = offset + units;
+    cursor_ = text_end;
+    return true;
+  }
+
+ private:
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  void end_piece(Pieces& pieces) {
+    pieces.set(piece_, address(piece_start_), address(cursor_), !ascii_);
+    piece_ = kNone;
+  }
+
+  const char* begin_ = nullptr;
+  const char* end_ = nullptr;
+  bool ascii_ = true;
+  const char* cursor_ = nullptr;      // the end of the last text placed
+  std::uint32_t piece_ = kNone;       // the index of the current piece
+  const char* piece_start_ = nullptr; // where it starts
+  std::uint32_t units_in_piece_ = 0;  // its UTF-16 code units up to cursor_
+  std::uint32_t piece_bytes_;
+};
+
+// Whether `bytes` are all ASCII, sixteen at a time.
+bool all_ascii(std::string_view bytes) {
+  const char* p = bytes.data();
+  const char* end = p + bytes.size();
+#if defined(__wasm_simd128__)
+  v128_t any = wasm_i8x16_splat(0);
+  for (; end - p >= 16; p += 16) any = wasm_v128_or(any, wasm_v128_load(p));
+  if (wasm_i8x16_bitmask(any) != 0) return false;
+#endif
+  unsigned char any_byte = 0;
+  for (; p != end; ++p) any_byte |= static_cast<unsigned char>(*p);
+  return any_byte < 0x80;
+}
 
 class Session final : public sse::EventSink {
  public:
   // `wide_utf16`, `piece_bytes`: the arena's (see Arena).
   Session(const sse::ParserOptions& options, bool wide_utf16, std::uint32_t piece_bytes)
-      : parser_(*this, options), text_(wide_utf16, piece_bytes) {}
+      : parser_(*this, options), wide_utf16_(wide_utf16), arena_(wide_utf16, piece_bytes), input_texts_(piece_bytes) {}
 
   // (JS asks for a smaller buffer after a huge chunk, so that the session does not keep it.)
   std::uint8_t* input(std::size_t size) {
@@ -287,29 +412,40 @@ class Session final : public sse::EventSink {
   }
 
   // Where the latest batch lies, at a fixed address JS reads after every call: no further calls
-  // per chunk. Addresses are 32-bit in wasm32. The arena's pieces are given by their ends (byte
-  // offsets from the arena's start, with kWidePiece); the first starts at 0, each next one at the
-  // previous end rounded up to even. There is always at least one piece, maybe empty.
+  // per chunk. Addresses are 32-bit in wasm32. Pieces are two words each: the begin address,
+  // and the end address with kWidePiece.
   struct BatchLayout {
     std::uint32_t records_at = 0;
     std::uint32_t record_count = 0;
-    std::uint32_t text_at = 0;
-    std::uint32_t piece_ends_at = 0;
+    std::uint32_t pieces_at = 0;
     std::uint32_t piece_count = 0;
   };
 
-  void begin_batch() {
+  // `input`: the chunk being parsed, whose texts may be read in place (empty for a reset).
+  void begin_batch(std::string_view input) {
     // A buffer that grew for a large batch (a large event) is freed rather than kept for the
     // session's life; everyday batches stay far below this and reuse their buffers.
     constexpr std::size_t kRetainedBytes = std::size_t{1} << 20;
     records_.clear_retaining(kRetainedBytes);
-    text_.clear(kRetainedBytes);
+    pieces_.clear(kRetainedBytes);
+    arena_.clear(kRetainedBytes);
+#if !defined(SSE_BINDING_UTF8_ONLY)
+    // In Node a chunk with other characters is copied into UTF-16 pieces instead.
+    const bool ascii = all_ascii(input);
+    input_texts_.begin(ascii || !wide_utf16_ ? input : std::string_view(), ascii);
+#else
+    // (The drop-in's module copies every text: its size counts, and in a browser each event
+    // costs a dispatchEvent, a hundred times the copy.)
+    static_cast<void>(input);
+#endif
   }
   // Publishes the batch in layout_; returns its record count.
   std::uint32_t end_batch() {
-    text_.finish();
-    layout_ = {address(records_.data()), static_cast<std::uint32_t>(records_.size() / kRecordWords), text_.bytes_at(),
-               text_.piece_ends_at(), text_.piece_count()};
+    input_texts_.finish(pieces_);
+    arena_.finish(pieces_);
+    pieces_.locate_arena(arena_.at());
+    layout_ = {address(records_.data()), static_cast<std::uint32_t>(records_.size() / kRecordWords), pieces_.at(),
+               pieces_.count()};
     return layout_.record_count;
   }
   const BatchLayout* layout() const { return &layout_; }
@@ -340,18 +476,28 @@ class Session final : public sse::EventSink {
   }
 
  private:
-  // A record with a text. Inlined where events push their data (4% on tiny events); other texts
-  // share one out-of-line copy. (Not in the drop-in's module, whose size counts and whose events
-  // each cost a browser's dispatchEvent, a hundred times those 4%.)
+  // A record with a text: where it lies in the chunk, or copied into the arena. Inlined where
+  // events push their data; other texts share one out-of-line copy.
 #if defined(SSE_BINDING_UTF8_ONLY)
   void push_text(std::uint32_t kind, std::string_view text) {
 #else
   [[gnu::always_inline]] void push_text(std::uint32_t kind, std::string_view text) {
 #endif
-    const std::uint32_t units = utf16_length(text);
-    const Arena::Place place = text_.place(text, units);
+    std::uint32_t units = 0;
+#if !defined(SSE_BINDING_UTF8_ONLY)
+    Place place;
+    if (input_texts_.place(pieces_, text, units, place)) [[likely]] {
+      push(kind | place.piece_bits, place.offset, units);
+      return;
+    }
+#endif
+    copy_text(kind, text, units);
+  }
+  [[gnu::noinline]] void copy_text(std::uint32_t kind, std::string_view text, std::uint32_t units) {
+    if (units == 0) units = utf16_length(text);
+    const Place place = arena_.place(pieces_, text, units);
     push(kind | place.piece_bits, place.offset, units);
-    text_.append(text, units);
+    arena_.append(text, units);
   }
   [[gnu::noinline]] void push_other_text(std::uint32_t kind, std::string_view text) { push_text(kind, text); }
   void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0) {
@@ -366,7 +512,10 @@ class Session final : public sse::EventSink {
   std::size_t input_capacity_ = 0;
   sse::detail::Buffer<std::uint32_t> records_;
   sse::detail::Buffer<char> type_;  // the type announced last (kType), if any
-  Arena text_;
+  bool wide_utf16_;
+  Pieces pieces_;
+  Arena arena_;
+  InputTexts input_texts_;
   BatchLayout layout_;
 };
 
@@ -415,15 +564,16 @@ SSE_EXPORT std::uint8_t* sse_session_input(Session* session, std::uint32_t size)
 
 // Parses `size` bytes from the input buffer; returns the number of records.
 SSE_EXPORT std::uint32_t sse_session_feed(Session* session, std::uint32_t size) {
-  session->begin_batch();
-  session->parser().feed(session->input_view(size));
+  const std::string_view input = session->input_view(size);
+  session->begin_batch(input);
+  session->parser().feed(input);
   return session->end_batch();
 }
 
 // Ends the stream; with `consume`, the unterminated line is first parsed as if a LF followed.
 // The next stream's first typed event announces its type again.
 SSE_EXPORT std::uint32_t sse_session_reset(Session* session, std::uint32_t consume) {
-  session->begin_batch();
+  session->begin_batch({});
   if (consume != 0) session->parser().feed("\n");
   session->parser().reset();
   session->forget_type();
@@ -439,6 +589,6 @@ SSE_EXPORT void sse_session_set_last_event_id(Session* session, std::uint32_t si
   session->parser().set_last_event_id(session->input_view(size));
 }
 
-// Where the session publishes each batch (Session::BatchLayout, five uint32 words): fixed for
+// Where the session publishes each batch (Session::BatchLayout, four uint32 words): fixed for
 // the session's life.
 SSE_EXPORT const Session::BatchLayout* sse_session_batch(Session* session) { return session->layout(); }

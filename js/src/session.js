@@ -1,8 +1,9 @@
 // One parser session in WebAssembly memory and the batch protocol of wasm/binding.cpp: a chunk
 // is copied in once, parsed in one call, and its records are read back where the module wrote
-// them — a table of three-word records and one text arena in pieces of whole texts, each piece
-// made into a string in one call (one per chunk when a chunk brings one event, as network reads
-// mostly do). Records come in the order of the parser's callbacks.
+// them — a table of three-word records, whose texts are slices of pieces: ranges of memory (of
+// the chunk itself, or of texts the module copied), each made into a string in one call (one
+// per chunk when a chunk brings one event, as network reads mostly do). Records come in the
+// order of the parser's callbacks.
 // Events carry no last event ID and no type: the reader keeps the ID buffer from ID_BUFFER
 // records, and the type from TYPE records, which come only when it changes.
 import { requireBytes } from './bytes.js';
@@ -26,8 +27,8 @@ export const TYPE_SET = 0x100;
 export const ID_SET = 0x200;
 // On the kind word of a record with text: the index of its piece, in the top 16 bits.
 const PIECE_SHIFT = 16;
-// On a piece's end offset: the piece holds other characters than ASCII (UTF-16 in Node, else
-// UTF-8); pieces start at even offsets.
+// On a piece's end address: the piece holds other characters than ASCII (UTF-16 in Node, else
+// UTF-8).
 const WIDE_PIECE = 0x80000000;
 
 // sse_session_create's flags (wasm/binding.cpp SessionFlags).
@@ -276,18 +277,16 @@ export class Session {
     let batch = this.#batch;
     if (batch.inUse) batch = new Batch(); // (a callback fed this parser while its batch is read)
     const words = memoryWords();
-    // BatchLayout: records at, record count, text at, piece ends at, piece count
+    // BatchLayout: records at, record count, pieces at, piece count; a piece is two words, its
+    // begin and end addresses (WIDE_PIECE on the end).
     const layout = this.#layoutAt;
-    const textAt = words[layout + 2];
-    const endsAt = words[layout + 3] >>> 2;
-    const pieceCount = words[layout + 4];
+    const piecesAt = words[layout + 2] >>> 2;
+    const pieceCount = words[layout + 3];
     const { pieces } = batch;
-    let start = 0;
     for (let k = 0; k < pieceCount; k++) {
-      const end = words[endsAt + k];
-      const bytesEnd = end & ~WIDE_PIECE;
-      pieces[k] = pieceString(textAt + start, textAt + bytesEnd, end !== bytesEnd);
-      start = bytesEnd + (bytesEnd & 1);
+      const end = words[piecesAt + 2 * k + 1];
+      const endAddress = end & ~WIDE_PIECE;
+      pieces[k] = pieceString(words[piecesAt + 2 * k], endAddress, end !== endAddress);
     }
     // (Strings of an earlier, larger batch are not kept alive by the array.)
     for (let k = pieceCount; k < batch.pieceCount; k++) pieces[k] = '';

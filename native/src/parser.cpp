@@ -450,6 +450,34 @@ void append_replacing(Out& out, std::string_view bytes) {
 
 void append_with_replacement(std::string& out, std::string_view bytes) { append_replacing(out, bytes); }
 
+[[gnu::noinline]] std::size_t decoded_utf16_length(std::string_view bytes) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* end = p + bytes.size();
+  std::size_t units = 0;
+  std::size_t invalid_length = 0;
+  while (p != end) {
+    if (end - p >= 8 && (load_word(reinterpret_cast<const char*>(p)) & kHighBits) == 0) {
+      p += 8;  // eight ASCII bytes
+      units += 8;
+      continue;
+    }
+    if (*p < 0x80) {
+      ++p;
+      ++units;
+      continue;
+    }
+    const std::size_t length = sequence_length(p, end, &invalid_length);
+    if (length == 0) {
+      p += invalid_length;  // one U+FFFD
+      ++units;
+    } else {
+      p += length;
+      units += length == 4 ? 2 : 1;  // a surrogate pair above U+FFFF
+    }
+  }
+  return units;
+}
+
 }  // namespace utf8
 
 Parser::Parser(EventSink& sink, ParserOptions options)
@@ -902,9 +930,12 @@ void Parser::process_field(Field field, std::string_view value, std::string_view
     // field value. Otherwise, ignore the field." U+0000 is the byte 0x00 and nothing else in
     // UTF-8, before or after decoding.
     if (value.find('\0') == std::string_view::npos) {
-      assign_value(id_buffer_, decoded(value, non_ascii));
+      // (The sink gets the value where it lies, in the chunk when it needed no repair: a binding
+      // can refer to it there instead of copying the buffer.)
+      const std::string_view id = decoded(value, non_ascii);
+      assign_value(id_buffer_, id);
       id_in_block_ = true;
-      sink_.on_id_buffer(id_buffer_.view());
+      sink_.on_id_buffer(id);
     } else {
       report_ignored(IgnoredField::Reason::id_with_nul, line, non_ascii);
     }

@@ -366,6 +366,8 @@ namespace utf8 {
 [[nodiscard]] bool is_valid(std::string_view bytes);
 // Appends `bytes` decoded with replacement: each maximal invalid subpart becomes U+FFFD.
 void append_with_replacement(std::string& out, std::string_view bytes);
+// The UTF-16 code units of `bytes` decoded with replacement (what TextDecoder makes of them).
+[[nodiscard]] std::size_t decoded_utf16_length(std::string_view bytes);
 }  // namespace utf8
 
 }  // namespace sse
