@@ -4,17 +4,25 @@
 import { describeValue } from './bytes.js';
 import { createParser } from './parser.js';
 
-// (Where there is no TransformStream, only constructing the class fails, not loading it.)
-const TransformStreamBase =
-  typeof TransformStream === 'function'
-    ? TransformStream
-    : class {
-        constructor() {
-          throw new TypeError('EventSourceParserStream needs TransformStream, which this platform lacks');
-        }
-      };
+// The platform's TransformStream is looked up when the first stream is made, not when this
+// module loads: in Node the first touch of the global loads the whole web streams
+// implementation (7 ms of a cold start, on a quiet machine), which an importer of createParser
+// alone never needs. Each instance is a TransformStream made with this class's prototype, which
+// inherits from TransformStream's from then on.
+let TransformStreamClass = null;
+function transformStreamClass() {
+  if (TransformStreamClass === null) {
+    if (typeof TransformStream !== 'function') {
+      throw new TypeError('EventSourceParserStream needs TransformStream, which this platform lacks');
+    }
+    TransformStreamClass = TransformStream;
+    Object.setPrototypeOf(EventSourceParserStream.prototype, TransformStreamClass.prototype);
+    Object.setPrototypeOf(EventSourceParserStream, TransformStreamClass);
+  }
+  return TransformStreamClass;
+}
 
-export class EventSourceParserStream extends TransformStreamBase {
+export class EventSourceParserStream {
   // onError: 'terminate', a function, or (as in eventsource-parser) anything else to ignore errors.
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') {
@@ -23,7 +31,7 @@ export class EventSourceParserStream extends TransformStreamBase {
     const { onError, onRetry, onComment, onId, maxBufferSize } = options;
     let parser;
     let errored = false;
-    super({
+    const transformer = {
       start(controller) {
         parser = createParser(
           {
@@ -55,6 +63,7 @@ export class EventSourceParserStream extends TransformStreamBase {
       flush() {
         parser.dispose();
       },
-    });
+    };
+    return Reflect.construct(transformStreamClass(), [transformer], new.target);
   }
 }
