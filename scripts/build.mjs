@@ -20,6 +20,7 @@ import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 import { embedWasm } from './embed-wasm.mjs';
+import { portableModules } from './portable-modules.mjs';
 import { importWasmFile, WASM_FILE } from './wasm-file.mjs';
 import { wasm2js } from './wasm2js-module.mjs';
 
@@ -72,14 +73,14 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['js/src/index.js'], outfile: 'dist/index.cjs', format: 'cjs' }),
   esbuild.build({
     ...common,
-    plugins: [embedWasm(webWasm)],
+    plugins: [embedWasm(webWasm), portableModules(['node-http'])], // (a browser has no node:http)
     entryPoints: ['js/src/drop-in.js'],
     outfile: 'dist/wasm-eventsource.js',
     format: 'iife',
   }),
   esbuild.build({
     ...common,
-    plugins: [embedWasm(webWasm)],
+    plugins: [embedWasm(webWasm), portableModules(['node-http'])],
     entryPoints: ['js/src/drop-in.js'],
     outfile: 'dist/wasm-eventsource.min.js',
     format: 'iife',

@@ -1,7 +1,8 @@
 // The esbuild plugin of the builds for runtimes that compile WebAssembly only from files
 // (workerd): `#parser-module` is js/src/module/file.js, whose `#wasm-file` stays an import of
 // ./sse-parser.wasm, the file scripts/build.mjs puts beside the chunk that imports it; and the
-// EventSource's base that knows workerd's dispatch (scripts/portable-modules.mjs).
+// EventSource's base that knows workerd's dispatch and fetch() for every request
+// (scripts/portable-modules.mjs).
 import { fileURLToPath } from 'node:url';
 
 import { usePortableModules } from './portable-modules.mjs';
@@ -15,7 +16,7 @@ export function importWasmFile() {
     setup(build) {
       build.onResolve({ filter: /^#parser-module$/ }, () => ({ path: fileLoader }));
       build.onResolve({ filter: /^#wasm-file$/ }, () => ({ path: `./${WASM_FILE}`, external: true }));
-      usePortableModules(build, ['event-target']);
+      usePortableModules(build, ['event-target', 'node-http']);
     },
   };
 }

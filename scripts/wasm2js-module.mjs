@@ -1,7 +1,8 @@
 // The esbuild plugin of the builds without WebAssembly: `#parser-module` is
 // js/src/module/wasm2js.js, its `#wasm2js` the parser as wasm2js translated it (build/wasm2js,
 // see wasm/CMakeLists.txt), and the portable modules (scripts/portable-modules.mjs): the text
-// codec that works without TextDecoder and TextEncoder, an EventSource base without EventTarget.
+// codec that works without TextDecoder and TextEncoder, an EventSource base without EventTarget,
+// fetch() for every request.
 //
 // wasm2js writes an ES module that imports its imports from 'env' and 'wasi_snapshot_preview1'
 // and instantiates itself on load; the module made here exports `instantiateWasm2js(imports)`
@@ -30,7 +31,7 @@ export function wasm2js(source) {
       build.onResolve({ filter: /^#parser-module$/ }, () => ({ path: wasm2jsLoader }));
       build.onResolve({ filter: /^#wasm2js$/ }, () => ({ path: 'wasm2js', namespace: 'wasm2js' }));
       build.onLoad({ filter: /.*/, namespace: 'wasm2js' }, () => ({ contents, loader: 'js' }));
-      usePortableModules(build, ['text-codec', 'event-target']);
+      usePortableModules(build, ['text-codec', 'event-target', 'node-http']);
     },
   };
 }

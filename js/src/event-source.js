@@ -3,6 +3,7 @@
 // argument are opt-in.
 import { checkInit } from './event-source-options.js';
 import { createMessageEvent } from './message-event.js';
+import { HAS_NODE_HTTP, nodeGet, readNodeStream, refusedByNodeHttp, useNodeHttp } from './node-http.js';
 import {
   ERROR,
   EVENT,
@@ -134,7 +135,7 @@ function checkHeaders(headers) {
 // InvalidArgumentError, and Deno's as a TypeError "failed to parse header value": not network
 // errors, so reconnecting would only repeat them, forever.
 function refusedArguments(error) {
-  if (error?.cause?.code === 'UND_ERR_INVALID_ARG') return true;
+  if (error?.cause?.code === 'UND_ERR_INVALID_ARG' || refusedByNodeHttp(error)) return true;
   return globalThis.Deno !== undefined && error?.name === 'TypeError' && /^failed to parse header/.test(error.message);
 }
 
@@ -421,9 +422,12 @@ export class WasmEventSource extends EventTargetBase {
   // says for that case).
   async #request({ headers, stops }, controller, current) {
     this.#armHeartbeat();
+    // In Node without a `fetch` option: node:http, whose body feeds the parser from its 'data'
+    // events (./node-http.js).
+    const viaNodeHttp = HAS_NODE_HTTP && this.#options.fetch === undefined && useNodeHttp(this.#requestUrl, this.#options.method, this.#options.body);
     let response;
     try {
-      response = await this.#fetch(this.#requestUrl, {
+      response = viaNodeHttp ? await nodeGet(this.#requestUrl, headers, controller.signal) : await this.#fetch(this.#requestUrl, {
         method: this.#options.method ?? 'GET',
         headers,
         body: this.#options.body,
@@ -446,7 +450,7 @@ export class WasmEventSource extends EventTargetBase {
       }
       return null;
     }
-    const problem = checkResponse(response);
+    const problem = viaNodeHttp ? null : checkResponse(response);
     if (problem !== null) {
       if (response !== null && typeof response === 'object') cancelQuietly(response.body);
       if (current()) this.#fail({ reason: 'invalid-response', problem });
@@ -511,6 +515,26 @@ export class WasmEventSource extends EventTargetBase {
   // The body, chunk by chunk, until it ends, fails or the source stops wanting it.
   async #read(response, stops, current) {
     const contentType = this.#contentType;
+    const ending = {
+      ended: () => this.#reestablish({ reason: 'end-of-stream', status: 200, contentType }),
+      // Chromium rejects the body read after window.stop() with a plain network error.
+      failed: (error) =>
+        error?.name === 'AbortError' || windowStops() !== stops
+          ? this.#fail({ reason: 'aborted', error })
+          : this.#reestablish({ reason: 'network', error, status: 200, contentType }),
+      invalid: (problem) => this.#fail({ reason: 'invalid-response', problem }),
+    };
+    if (HAS_NODE_HTTP && response.body?.stream !== undefined) {
+      // node:http's body (./node-http.js): each chunk feeds the parser and dispatches its events
+      // at once, with no promise per chunk.
+      const end = await readNodeStream(response.body, (chunk) => {
+        if (!current()) return false;
+        this.#armHeartbeat();
+        return this.#deliver(this.#session.feed(chunk));
+      });
+      if (current()) end.error === undefined ? ending.ended() : ending.failed(end.error);
+      return;
+    }
     let reader = null;
     try {
       reader = response.body?.getReader() ?? null;
@@ -522,20 +546,11 @@ export class WasmEventSource extends EventTargetBase {
       this.#fail({ reason: 'invalid-response', problem: 'the body reader has no read() method' });
       return;
     }
-    const ended = () => this.#reestablish({ reason: 'end-of-stream', status: 200, contentType });
     if (reader === null) {
-      ended(); // no body: an empty stream
+      ending.ended(); // no body: an empty stream
       return;
     }
-    await this.#pump(reader, current, {
-      ended,
-      // Chromium rejects the body read after window.stop() with a plain network error.
-      failed: (error) =>
-        error?.name === 'AbortError' || windowStops() !== stops
-          ? this.#fail({ reason: 'aborted', error })
-          : this.#reestablish({ reason: 'network', error, status: 200, contentType }),
-      invalid: (problem) => this.#fail({ reason: 'invalid-response', problem }),
-    });
+    await this.#pump(reader, current, ending);
   }
 
   // PR #12272's source: the stream instead of a response, read once; whatever ends it fails the

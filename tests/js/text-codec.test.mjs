@@ -7,7 +7,7 @@ import { test } from 'node:test';
 
 import * as esbuild from 'esbuild';
 
-// (js/src is ESM source in a CommonJS package: esbuild makes it a module Node imports.)
+// (esbuild bundles it into a module Node imports.)
 const { outputFiles } = await esbuild.build({
   entryPoints: [new URL('../../js/src/text-codec-portable.js', import.meta.url).pathname],
   format: 'esm',
