@@ -100,6 +100,21 @@ function wellBehavedChunks() {
 
 const EVENT_STREAM = { 'content-type': 'text/event-stream', 'cache-control': 'no-store' };
 
+/** A gzip-compressed stream: an event (every third time a comment) every 100 ms; with `flush`, the compressor is flushed after each. */
+function gzipStream({ flush }) {
+  return (req, res) => {
+    res.writeHead(200, { ...EVENT_STREAM, 'content-encoding': 'gzip' });
+    const gzip = zlib.createGzip();
+    gzip.pipe(res);
+    let n = 0;
+    const timer = setInterval(() => {
+      gzip.write(++n % 3 === 0 ? ': ping\n\n' : `id: ${n}\ndata: ${n}\n\n`);
+      if (flush) gzip.flush();
+    }, 100);
+    res.on('close', () => clearInterval(timer));
+  };
+}
+
 describe('endpoint checker against the scenario server', () => {
   test('a well-behaved stream passes: exit 0, no ✗, every stream check ✓', async () => {
     const { url } = serve({
@@ -399,17 +414,7 @@ describe('endpoint checker against the scenario server', () => {
   });
 
   test('a gzip stream flushed per event is decoded and passes; Content-Encoding is noted', async () => {
-    server.route('/check-gzip', (req, res) => {
-      res.writeHead(200, { ...EVENT_STREAM, 'content-encoding': 'gzip' });
-      const gzip = zlib.createGzip();
-      gzip.pipe(res);
-      let n = 0;
-      const timer = setInterval(() => {
-        gzip.write(++n % 3 === 0 ? ': ping\n\n' : `id: ${n}\ndata: ${n}\n\n`);
-        gzip.flush();
-      }, 100);
-      res.on('close', () => clearInterval(timer));
-    });
+    server.route('/check-gzip', gzipStream({ flush: true }));
     const { code, stdout } = await runCheck([`${server.originA}/check-gzip`, ...WELL]);
     assert.equal(code, 0, stdout);
     assert.match(lineOf(stdout, 'proxy buffering').text, /^✓ .*Content-Encoding: gzip, flushed per event/);
@@ -418,14 +423,7 @@ describe('endpoint checker against the scenario server', () => {
   });
 
   test('a gzip stream whose compressor is never flushed fails (exit 1), naming the compressor as the cause, once', async () => {
-    server.route('/check-gzip-unflushed', (req, res) => {
-      res.writeHead(200, { ...EVENT_STREAM, 'content-encoding': 'gzip' });
-      const gzip = zlib.createGzip();
-      gzip.pipe(res);
-      let n = 0;
-      const timer = setInterval(() => gzip.write(`id: ${++n}\ndata: ${n}\n\n`), 100); // never flushed
-      res.on('close', () => clearInterval(timer));
-    });
+    server.route('/check-gzip-unflushed', gzipStream({ flush: false }));
     const { code, stdout } = await runCheck([`${server.originA}/check-gzip-unflushed`, '--duration', '1500']);
     assert.equal(code, 1, stdout);
     const first = lineOf(stdout, 'time to first event');
