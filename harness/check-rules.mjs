@@ -472,7 +472,7 @@ export function evaluate(obs) {
   const checks = [statusCheck(obs), ...contentTypeChecks(obs), cachingCheck(obs)];
   const delivery = deliveryCheck(obs);
   // Without a single event or comment the first-event check has said it all: delivery and ids
-  // have nothing to be judged on.
+  // have nothing to be judged on, nor has the heartbeat when a compressor held everything back.
   const nothing = obs.events.length === 0 && obs.comments.length === 0;
   checks.push(
     proxyCheck(obs, delivery.verdict),
@@ -480,7 +480,7 @@ export function evaluate(obs) {
     ttfbCheck(obs),
     firstEventCheck(obs),
     ...(nothing ? [] : [delivery]),
-    heartbeatCheck(obs),
+    ...(nothing && compression(obs) ? [] : [heartbeatCheck(obs)]),
     connectionCheck(obs),
     ...(obs.events.length === 0 ? [] : [idCheck(obs)]),
     retryCheck(obs),
