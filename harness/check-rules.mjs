@@ -2,6 +2,11 @@
 // connection observed (headers, the arrival time of every read, event and comment, the byte scan)
 // to a list of checks `{ id, title, verdict: 'pass' | 'warn' | 'fail', message, rule? }`.
 // All times are milliseconds since the first request was sent.
+//
+// Each finding is reported once, by one check, at one severity; a ✓ states what was seen and
+// carries no advice (advice makes it a ⚠). Where a stream was held back, the check that sees the
+// symptom names the likely cause (a compressor, a proxy). `rule`: how the check decides, for
+// --verbose.
 
 import { LONG_LINE_BYTES } from './check-scan.mjs';
 
@@ -24,6 +29,11 @@ export const DELIVERY_RULE =
   `and the stream ended right after it (held back until close); ⚠ when such a burst leaves the stream open (a buffer flushed ` +
   `when full?), when everything came at once just before the stream closed (a fast server and a buffer look the same), ` +
   `when bursts hold a median of ≥ ${BATCH_ITEMS} items ≥ ${BATCH_GAP_MS / 1000} s apart (batched), or when fewer than 2 items came; ✓ otherwise`;
+
+export const PROXY_RULE =
+  'nginx buffers a proxied response unless the response says X-Accel-Buffering: no (or the proxy has proxy_buffering off); ' +
+  'a Content-Length means the stream was produced whole before it was sent; a compressor (Content-Encoding) holds its output until it is flushed. ' +
+  '⚠ for a Content-Length or an X-Accel-Buffering other than no; ✓ otherwise. When delivery was held back, the delivery or first-event check names the likely cause';
 
 const pass = (id, title, message, extra) => ({ id, title, verdict: 'pass', message, ...extra });
 const warn = (id, title, message, extra) => ({ id, title, verdict: 'warn', message, ...extra });
@@ -136,36 +146,44 @@ export function cachingCheck(obs) {
   return warn('caching', 'caching', `Cache-Control: ${value} has neither no-store nor no-cache${extra}: a cache or proxy may store or hold the stream`);
 }
 
-/** X-Accel-Buffering, Content-Encoding, Content-Length: header hints that something may buffer. */
-export function proxyCheck(obs, deliveryVerdict) {
+/** The Content-Encoding of the body when it is compressed, else null. */
+function compression(obs) {
+  const encoding = obs.response.headers?.['content-encoding']?.trim();
+  return encoding && encoding.toLowerCase() !== 'identity' ? encoding : null;
+}
+
+/** Why events came held back or in batches, as far as the headers tell: appended to the symptom. */
+function bufferingCause(obs) {
+  const encoding = compression(obs);
+  if (encoding) {
+    return ` — the body is ${encoding}-compressed, and a compressor holds its output until flushed: flush it after each event, or don't compress the stream`;
+  }
+  if (obs.response.headers?.['x-accel-buffering'] === undefined) {
+    return ' — behind nginx, send X-Accel-Buffering: no (nginx buffers proxied responses without it)';
+  }
+  return '';
+}
+
+/** X-Accel-Buffering, Content-Encoding, Content-Length: the headers that let something buffer. */
+export function proxyCheck(obs, deliveryVerdict = deliveryCheck(obs).verdict) {
   const h = obs.response.headers;
   const notes = [];
-  let verdict = 'pass';
+  const problems = [];
   const accel = h['x-accel-buffering'];
-  if (accel !== undefined) {
-    if (accel.trim().toLowerCase() === 'no') notes.push('X-Accel-Buffering: no (nginx passes it through unbuffered)');
-    else {
-      notes.push(`X-Accel-Buffering: ${accel} lets nginx buffer the stream — send "no"`);
-      verdict = 'warn';
-    }
-  } else {
-    notes.push('no X-Accel-Buffering (behind nginx, send X-Accel-Buffering: no)');
-  }
-  const encoding = h['content-encoding'];
-  if (encoding && encoding.trim().toLowerCase() !== 'identity') {
-    if (deliveryVerdict === 'pass') notes.push(`Content-Encoding: ${encoding}, flushed per event here (each write must flush the compressor)`);
-    else {
-      notes.push(`Content-Encoding: ${encoding} — a compressor holds output until it is flushed: flush after each event or don't compress the stream`);
-      verdict = 'warn';
-    }
-  }
+  if (accel === undefined) notes.push('no X-Accel-Buffering');
+  else if (accel.trim().toLowerCase() === 'no') notes.push('X-Accel-Buffering: no');
+  else problems.push(`X-Accel-Buffering: ${accel} lets nginx buffer the stream — send "no"`);
+  const encoding = compression(obs);
+  if (encoding) notes.push(`Content-Encoding: ${encoding}${deliveryVerdict === 'pass' ? ', flushed per event' : ''}`);
   const length = h['content-length'];
   if (length !== undefined) {
-    notes.push(`Content-Length: ${length} — a stream with a known length was produced whole before it was sent (buffered)`);
-    verdict = 'warn';
+    problems.push(`Content-Length: ${length} — a stream with a known length was produced whole before it was sent (buffered)`);
   }
   const title = 'proxy buffering';
-  return verdict === 'pass' ? pass('proxy', title, notes.join('; ')) : warn('proxy', title, notes.join('; '));
+  const extra = { rule: PROXY_RULE };
+  return problems.length
+    ? warn('proxy', title, [...problems, ...notes].join('; '), extra)
+    : pass('proxy', title, notes.join('; '), extra);
 }
 
 export function corsCheck(obs) {
@@ -196,16 +214,19 @@ export function corsCheck(obs) {
   }
   if (acao.trim() === '*') {
     if (credentials) {
-      return pass('cors', title, `Access-Control-Allow-Origin: * works without credentials; with withCredentials: true browsers reject * even with Access-Control-Allow-Credentials: true — echo the origin instead${sentNote}`);
+      return warn('cors', title, `Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true: browsers reject * for withCredentials: true — echo the origin instead${sentNote}`);
     }
-    return pass('cors', title, `Access-Control-Allow-Origin: * — works for new EventSource(url); withCredentials: true would fail (needs the exact origin and Access-Control-Allow-Credentials: true)${sentNote}`);
+    return pass('cors', title, `Access-Control-Allow-Origin: * — works for new EventSource(url); withCredentials: true would fail${sentNote}`);
   }
   if (acao.trim() === sent) {
     const cred = credentials
       ? 'Access-Control-Allow-Credentials: true (withCredentials works)'
       : 'no Access-Control-Allow-Credentials: true (withCredentials: true would fail)';
-    const varyNote = vary ? '' : '; no Vary: Origin (a shared cache could serve this to another origin)';
-    return pass('cors', title, `Access-Control-Allow-Origin: ${acao} matches; ${cred}${varyNote}${sentNote}`);
+    const message = `Access-Control-Allow-Origin: ${acao} matches; ${cred}${sentNote}`;
+    // (Without no-store a shared cache may keep the response, and serve it to another origin.)
+    const storable = !/(^|,)\s*no-store\s*(,|$)/i.test(h['cache-control'] ?? '');
+    if (!vary && storable) return warn('cors', title, `${message}; no Vary: Origin, and the response may be cached: send Vary: Origin`);
+    return pass('cors', title, message);
   }
   return fail('cors', title, `Access-Control-Allow-Origin: ${acao} does not match Origin: ${sent}${sentNote}: a page on ${origin} can't use this stream`);
 }
@@ -222,10 +243,26 @@ export function ttfbCheck(obs) {
   return pass('ttfb', 'time to first byte', message);
 }
 
+/** A run without an event fails: a page's EventSource would see no message. */
 export function firstEventCheck(obs) {
   const first = obs.events[0];
-  if (!first) return warn('first-event', 'time to first event', `no event in ${ms(obs.end.t)}${obs.comments.length ? ` (${plural(obs.comments.length, 'comment')} only)` : ''}`);
+  if (!first) return fail('first-event', 'time to first event', `no event in ${ms(obs.end.t)}${noEventCause(obs)}`);
   return pass('first-event', 'time to first event', `${ms(first.t)} (${ms(first.t - obs.response.tHeaders)} after the headers)`);
+}
+
+// What the bytes of a run without an event tell about why.
+function noEventCause(obs) {
+  const received = obs.reads.reduce((sum, read) => sum + read.bytes, 0);
+  const encoding = compression(obs);
+  if (encoding && !obs.decodeError) {
+    const arrived = received === 0
+      ? `no body byte arrived, and the body is ${encoding}-compressed`
+      : `the body is ${encoding}-compressed, and its ${bytesText(received)} decode to ${obs.scan.bytes === 0 ? 'nothing' : `${bytesText(obs.scan.bytes)} and no complete event`}`;
+    return `: ${arrived} — the compressor is not flushed per event: flush it after each event, or don't compress the stream`;
+  }
+  if (obs.comments.length) return ` (${plural(obs.comments.length, 'comment')} only)`;
+  if (received === 0) return `: no body byte arrived${bufferingCause(obs)}`;
+  return ` (${bytesText(received)} without a complete event: each event ends with a blank line)`;
 }
 
 /** Groups items `{ t }` into bursts: items within BURST_WINDOW_MS of a burst's first item. */
@@ -269,13 +306,13 @@ export function deliveryCheck(obs) {
     const atClose = ended && obs.end.t - largest.end <= AT_CLOSE_MS && largest === groups[groups.length - 1];
     const share = largest.items.length === items.length ? 'all' : `${largest.items.length} of ${items.length}`;
     if (atClose && silence >= HELD_SILENCE_MS) {
-      return fail('delivery', title, `held back: nothing for ${ms(silence)}, then ${share} items arrived at once — ${describe(largest)} — and the stream ended ${ms(obs.end.t - largest.end)} later: something buffered the response until it closed`, extra);
+      return fail('delivery', title, `held back: nothing for ${ms(silence)}, then ${share} items arrived at once — ${describe(largest)} — and the stream ended ${ms(obs.end.t - largest.end)} later: something buffered the response until it closed${bufferingCause(obs)}`, extra);
     }
     if (atClose && groups.length === 1) {
       return warn('delivery', title, `all ${items.length} items arrived at once (in ${plural(readsIn(largest), 'read')} at ${ms(largest.start)}) just before the stream ended: a server that writes everything and closes looks the same as a proxy that buffers until close — try a longer-lived stream`, extra);
     }
     if (silence >= HELD_SILENCE_MS && !atClose) {
-      return warn('delivery', title, `nothing for ${ms(silence)}, then ${share} items at once (${describe(largest)}) while the stream stayed open: a buffer flushed when full, or a server that sends in one go`, extra);
+      return warn('delivery', title, `nothing for ${ms(silence)}, then ${share} items at once (${describe(largest)}) while the stream stayed open: a buffer flushed when full, or a server that sends in one go${bufferingCause(obs)}`, extra);
     }
   }
   const spread = `${plural(items.length, 'item')} (${plural(obs.events.length, 'event')}, ${plural(obs.comments.length, 'comment')}) in ${plural(groups.length, 'burst')} from ${ms(items[0].t)} to ${ms(items[items.length - 1].t)}`;
@@ -283,7 +320,7 @@ export function deliveryCheck(obs) {
     const sizes = median(groups.map((g) => g.items.length));
     const gaps = median(groups.slice(1).map((g, i) => g.start - groups[i].end));
     if (sizes >= BATCH_ITEMS && gaps >= BATCH_GAP_MS) {
-      return warn('delivery', title, `batched: ${spread}, a median of ${sizes} items per burst ${ms(gaps)} apart — a buffer flushing by size or time, unless the server sends in batches`, extra);
+      return warn('delivery', title, `batched: ${spread}, a median of ${sizes} items per burst ${ms(gaps)} apart — a buffer flushing by size or time, unless the server sends in batches${bufferingCause(obs)}`, extra);
     }
   }
   return pass('delivery', title, `${spread} (largest burst ${largest.items.length}): delivered as produced`, extra);
@@ -434,15 +471,18 @@ export function evaluate(obs) {
   if (obs.response.status !== 200) return [statusCheck(obs), corsCheck(obs), ttfbCheck(obs)];
   const checks = [statusCheck(obs), ...contentTypeChecks(obs), cachingCheck(obs)];
   const delivery = deliveryCheck(obs);
+  // Without a single event or comment the first-event check has said it all: delivery and ids
+  // have nothing to be judged on, nor has the heartbeat when a compressor held everything back.
+  const nothing = obs.events.length === 0 && obs.comments.length === 0;
   checks.push(
     proxyCheck(obs, delivery.verdict),
     corsCheck(obs),
     ttfbCheck(obs),
     firstEventCheck(obs),
-    delivery,
-    heartbeatCheck(obs),
+    ...(nothing ? [] : [delivery]),
+    ...(nothing && compression(obs) ? [] : [heartbeatCheck(obs)]),
     connectionCheck(obs),
-    idCheck(obs),
+    ...(obs.events.length === 0 ? [] : [idCheck(obs)]),
     retryCheck(obs),
     ...oddityChecks(obs),
   );

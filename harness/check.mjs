@@ -5,10 +5,12 @@
 // proxy-buffering hints, CORS, time to first byte and first event, incremental delivery vs
 // buffering, the heartbeat, id and retry use, and parse errors or oddities in the stream.
 //
-//   node harness/check.mjs <url> [--duration ms] [--heartbeat-max ms] [--origin https://page.example]
-//                                [--header 'Name: value' …] [--last-event-id X] [--json]
+//   wasm-eventsource check <url> [--duration ms] [--heartbeat-max ms] [--origin https://page.example]
+//                                [--header 'Name: value' …] [--last-event-id X] [--json] [--verbose]
+//   (in this repository: npm run check -- <url> …, or node harness/check.mjs <url> …)
 //
-// Exit code: 0 when nothing failed, 1 when a check failed, 2 for a usage error or an unreachable URL.
+// Exit code: 0 when nothing failed, 1 when a check failed (a stream that delivers no event
+// fails), 2 for a usage error or an unreachable URL.
 // The verdict rules are in harness/check-rules.mjs, the byte scan in harness/check-scan.mjs; the
 // events are parsed by this project's WebAssembly parser (dist/index.mjs, `npm run build`).
 
@@ -20,18 +22,20 @@ import zlib from 'node:zlib';
 import { StreamScanner } from './check-scan.mjs';
 import { evaluate, ms, summarize } from './check-rules.mjs';
 
-export const USAGE = `usage: node harness/check.mjs <url> [options]
+export const USAGE = `usage: wasm-eventsource check <url> [options]
 
 Connects once to an SSE endpoint and checks what a browser's EventSource would get.
 
 options:
   --duration <ms>        how long to read the stream once the headers are in (default 30000; it stops
                          earlier if the server ends it; connecting may take up to max(duration, 10 s))
-  --heartbeat-max <ms>   longest acceptable silence between two received bytes (default 30000)
+  --heartbeat-max <ms>   longest acceptable silence between two received bytes (default 15000: the
+                         standard suggests a comment every 15 seconds or so against proxy timeouts)
   --origin <origin>      the page's origin, e.g. https://page.example: sent as Origin to check CORS
   --header 'Name: value' an extra request header (repeatable)
   --last-event-id <id>   sent as Last-Event-ID, as on a reconnection
   --json                 print the results as JSON
+  --verbose              also print how each check decides (its rule)
   --help                 this text
 
 exit code: 0 nothing failed, 1 a check failed, 2 usage error or unreachable URL`;
@@ -52,7 +56,7 @@ function positiveInt(name, value) {
 
 /** Parses the command line (without `node` and the script) into options; throws UsageError. */
 export function parseArgs(argv) {
-  const options = { url: undefined, duration: 30000, heartbeatMax: 30000, origin: undefined, headers: [], lastEventId: undefined, json: false, help: false };
+  const options = { url: undefined, duration: 30000, heartbeatMax: 15000, origin: undefined, headers: [], lastEventId: undefined, json: false, verbose: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline;
@@ -96,8 +100,9 @@ export function parseArgs(argv) {
         options.lastEventId = value();
         break;
       case '--json':
-        if (inline !== undefined) throw new UsageError('--json takes no value');
-        options.json = true;
+      case '--verbose':
+        if (inline !== undefined) throw new UsageError(`${arg} takes no value`);
+        options[arg.slice(2)] = true;
         break;
       case '--help':
       case '-h':
@@ -321,10 +326,15 @@ export async function observe(options) {
     },
     onRetry: (value) => obs.retries.push({ t: currentT, value }),
     onComment: () => obs.comments.push({ t: currentT }),
-    onError: (error) => obs.parserErrors.push({ message: error.message, type: error.type }),
+    // (Unknown fields and ignored retries: the scan reports them, with their lines.)
+    onError: (error) => {
+      if (error.type !== 'unknown-field' && error.type !== 'invalid-retry') obs.parserErrors.push({ message: error.message, type: error.type });
+    },
     maxBufferSize: 64 * 1024 * 1024,
   });
+  let done = false;
   const consume = (chunk, t) => {
+    if (done) return; // (a read after the end: the parser is disposed)
     currentT = t;
     obs.scan.push(chunk);
     if (parserDead) return;
@@ -337,7 +347,6 @@ export async function observe(options) {
   };
 
   await new Promise((resolve) => {
-    let done = false;
     const decoder = decoderFor(res.headers['content-encoding']);
     const finish = (how, error) => {
       if (done) return;
@@ -385,7 +394,7 @@ export async function check(options) {
   const obs = await observe(options);
   const checks =
     obs.response.status === 0
-      ? [{ id: 'status', title: 'HTTP status', verdict: 'fail', message: `connected, but no response headers within ${ms(Math.max(options.duration, CONNECT_TIMEOUT_MS))}: EventSource stays CONNECTING — send the headers right away` }]
+      ? [{ id: 'status', title: 'HTTP status', verdict: 'fail', message: `connected, but no response headers within ${ms(Math.max(options.duration, CONNECT_TIMEOUT_MS))}: EventSource stays CONNECTING — send the headers right away (a buffering proxy holds them too: behind nginx, send X-Accel-Buffering: no)` }]
       : evaluate(obs);
   const summary = summarize(checks);
   return {
@@ -410,7 +419,7 @@ export async function check(options) {
       retries: obs.retries.map((r) => r.value),
       eventTimesMs: obs.events.slice(0, 1000).map((e) => Math.round(e.t)),
     },
-    checks,
+    checks: options.verbose ? checks : checks.map(({ rule, ...check }) => check),
     summary,
     exitCode: summary.failed > 0 ? 1 : 0,
   };
@@ -422,7 +431,7 @@ export function formatText(result) {
   const lines = [`checking ${result.url}  (for up to ${ms(result.options.duration)}, heartbeat max ${ms(result.options.heartbeatMax)})`];
   for (const c of result.checks) {
     lines.push(`${SYMBOLS[c.verdict]} ${c.title.padEnd(width)}  ${c.message}`);
-    if (c.rule) lines.push(`  ${' '.repeat(width)}  rule: ${c.rule}`);
+    if (c.rule) lines.push(`  ${' '.repeat(width)}  rule: ${c.rule}`); // (--verbose only)
   }
   const { passed, warnings, failed } = result.summary;
   lines.push(`${passed} passed, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}, ${failed} failed`);

@@ -16,6 +16,7 @@ command -v Xvfb >/dev/null || missing+=(xvfb) # which needs an X display
 command -v xauth >/dev/null || missing+=(xauth)
 command -v clang++-14 >/dev/null || missing+=(clang-14) # the fuzz targets (scripts/fuzz.sh)
 command -v openssl >/dev/null || missing+=(openssl)   # the HTTP/2 test's certificate
+[[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || missing+=(nginx-light) # the checker's proxy tests
 for package in libgtest-dev libbenchmark-dev libclang-rt-14-dev; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, builds, and runs every test: the native suite in a
-# release build and again under AddressSanitizer + UndefinedBehaviorSanitizer, the libFuzzer
-# targets for 30 s each, then the WebAssembly build with the JS suites in Node and in Chromium,
-# Firefox and WebKit (one engine after another), the other runtimes (workerd, Hermes, Deno, Bun),
-# and the harness.
+# release build and again under AddressSanitizer + UndefinedBehaviorSanitizer, the C++ library
+# built into consumer projects (tests/cmake/), the libFuzzer targets for 30 s each, then the
+# WebAssembly build with the JS suites in Node and in Chromium, Firefox and WebKit (one engine
+# after another), the other runtimes (workerd, Hermes, Deno, Bun), and the harness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -20,6 +20,8 @@ build_and_test() {
 
 build_and_test build/release -DCMAKE_BUILD_TYPE=Release -DSSE_BUILD_BENCHMARKS=ON
 build_and_test build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSE_SANITIZE=ON -DSSE_BUILD_BENCHMARKS=OFF
+echo "== the C++ library in a consumer project: the README's snippet through find_package, add_subdirectory and FetchContent"
+node --test tests/cmake/
 echo "== fuzzing: the libFuzzer targets of fuzz/, 30 s each"
 SSE_FUZZ_JS_SECONDS=0 bash scripts/fuzz.sh 30
 

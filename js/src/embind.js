@@ -15,6 +15,7 @@ import { wasmOffset, wasmText } from '#embind-binary';
 import createSseModule from '#embind-module';
 
 import { describeValue, requireBytes } from './bytes.js';
+import { explainCspRefusal } from './csp-refusal.js';
 import { decodeModule } from './decode-module.js';
 
 const CALLBACKS = ['onEvent', 'onRetry', 'onId', 'onIdBuffer', 'onComment', 'onIgnoredField', 'onError'];
@@ -119,7 +120,14 @@ function guardParsers(sse, sinks) {
 
 /** Instantiates the module (its WebAssembly is inside this file) and returns its bindings. */
 export default async function initSse() {
-  const sse = await createSseModule({ wasmBinary: decodeModule(wasmText, wasmOffset) });
+  let sse;
+  try {
+    sse = await createSseModule({ wasmBinary: decodeModule(wasmText, wasmOffset) });
+  } catch (error) {
+    // (Emscripten's "Aborted(CompileError: …)" under a CSP: the C++ API has no build without
+    // WebAssembly, so the fix is the policy's.)
+    throw explainCspRefusal(error);
+  }
   const sinks = new WeakMap(); // sink → { error, failed, deleted }
   guardSinks(sse, sinks);
   guardParsers(sse, sinks);

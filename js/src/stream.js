@@ -31,6 +31,10 @@ export class EventSourceParserStream {
     const { onError, onRetry, onComment, onId, maxBufferSize } = options;
     let parser;
     let errored = false;
+    // The parser's session lives in WebAssembly memory: freed however the stream ends (its end,
+    // a consumer that cancels — `for await … break` —, an aborted source, an error), not left to
+    // the garbage collector.
+    const release = () => parser?.dispose();
     const transformer = {
       start(controller) {
         parser = createParser(
@@ -57,12 +61,19 @@ export class EventSourceParserStream {
         );
       },
       transform(chunk) {
-        if (!errored) parser.feed(chunk);
+        if (errored) return;
+        try {
+          parser.feed(chunk); // (a callback's error, or a chunk that is not text or bytes, errors the stream)
+        } catch (error) {
+          release();
+          throw error;
+        }
+        if (errored) release();
       },
       // The stream ended: an unterminated event is dropped, as at the end of any stream.
-      flush() {
-        parser.dispose();
-      },
+      flush: release,
+      // The readable side was cancelled or the writable side aborted.
+      cancel: release,
     };
     return Reflect.construct(transformStreamClass(), [transformer], new.target);
   }

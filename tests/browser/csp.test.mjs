@@ -113,4 +113,39 @@ forEachEngine((engine) => {
     assert.match(String(state.error), /CompileError/, JSON.stringify(state));
     assert.deepEqual(state.events, [], 'no events without the module');
   });
+
+  // Each engine words the refusal its own way (csp-refusal.js quotes them), and none names the
+  // fix: the polyfill's error does, and keeps the engine's as its cause.
+  const FIX = /^wasm-eventsource: the page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to script-src, or use the build without it: wasm-eventsource\/wasm2js \(npm\) or wasm-eventsource\.wasm2js\.min\.js \(the drop-in\)$/;
+  test(`under "${NO_WASM}" the error names the fix ('wasm-unsafe-eval', or the wasm2js build), the engine's refusal as its cause`, async (t) => {
+    policy = NO_WASM;
+    body = '<script src="/dist/wasm-eventsource.min.js"></script>\n<script src="/tests/browser/pages/csp-refused.js"></script>';
+    try {
+      const { state } = await loadCspPage(engine.browser);
+      const { event, thrown } = state;
+      t.diagnostic(`${engine.label}'s refusal: ${thrown?.cause?.name}: ${thrown?.cause?.message}`);
+      assert.deepEqual({ ...event, message: undefined }, { type: 'error', reason: 'wasm', message: undefined, readyState: 2 }, JSON.stringify(state));
+      assert.match(event.message, /^The WebAssembly parser could not start: wasm-eventsource: the page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to script-src, or use the build without it: .*wasm-eventsource\.wasm2js\.min\.js \(the drop-in\): /);
+      assert.equal(thrown.name, 'CompileError');
+      assert.equal(thrown.isCompileError, true);
+      assert.match(thrown.message, FIX);
+      assert.equal(thrown.cause?.name, 'CompileError', JSON.stringify(thrown));
+      assert.match(thrown.cause.message, /Content Security Policy|CSP|unsafe-eval/, 'the engine\'s own refusal');
+      assert.ok(event.message.endsWith(`: ${thrown.cause.message}`), 'the error event ends with the engine\'s words');
+    } finally {
+      body = null;
+    }
+  });
+
+  test(`under "${NO_WASM}" wasm-eventsource/embind's initSse() rejects naming 'wasm-unsafe-eval', Emscripten's abort as the cause`, async () => {
+    policy = NO_WASM;
+    body = '<script type="module" src="/tests/browser/pages/csp-embind.js"></script>';
+    try {
+      const { state } = await loadCspPage(engine.browser);
+      assert.equal(state.error, "CompileError: wasm-eventsource: the page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to script-src", JSON.stringify(state));
+      assert.match(state.cause, /^RuntimeError: Aborted\(CompileError: .*(Content Security Policy|CSP)/);
+    } finally {
+      body = null;
+    }
+  });
 });

@@ -1,6 +1,7 @@
 // EventSourceParserStream against eventsource-parser/stream's documented behaviour: text (or, ours,
 // bytes) in, { id, event, data } out; onError 'terminate' or a callback; max-buffer-size-exceeded
-// always errors the stream; onRetry, onComment and onId; async iteration.
+// always errors the stream; onRetry, onComment and onId; async iteration; and a stream that ends
+// early (cancelled, aborted, errored) frees its parser then, not when garbage collected.
 import { deepEqual, equal, ok } from './assert.mjs';
 
 const encoder = new TextEncoder();
@@ -117,6 +118,39 @@ export const parserStreamChecks = [
     async run({ EventSourceParserStream }) {
       const stream = new EventSourceParserStream({ onError: 'ignore' });
       deepEqual(await collect(readableOf([INPUT]).pipeThrough(stream)), EXPECTED);
+    },
+  },
+  {
+    // Each session is ~0.5 KB of WebAssembly memory, which only grows: 1500 sessions left to the
+    // garbage collector would grow it by ~1 MiB (tests/js/leaks.test.mjs counts 8000 per way).
+    name: 'a stream ended early — a reader that cancels, an aborted source, an error — frees its parser at once: 1500 of them leave the WebAssembly memory as it was',
+    async run({ EventSourceParserStream, WasmEventSource }) {
+      const endings = [
+        async () => {
+          const reader = readableOf([INPUT]).pipeThrough(new EventSourceParserStream()).getReader();
+          await reader.read();
+          await reader.cancel('enough');
+        },
+        async () => {
+          const failing = new ReadableStream({
+            pull(controller) {
+              controller.error(new Error('network lost'));
+            },
+          });
+          await collect(failing.pipeThrough(new EventSourceParserStream())).catch(() => {});
+        },
+        async () => {
+          await collect(readableOf([INPUT]).pipeThrough(new EventSourceParserStream({ onError: 'terminate' }))).catch(() => {});
+        },
+      ];
+      const run = async (count) => {
+        for (let i = 0; i < count; i++) await endings[i % endings.length]();
+      };
+      await run(150);
+      const before = WasmEventSource.wasmMemoryBytes;
+      ok(before > 0, 'the module is loaded');
+      await run(1500);
+      equal(WasmEventSource.wasmMemoryBytes, before, 'bytes of WebAssembly memory after 1500 more streams');
     },
   },
 ];

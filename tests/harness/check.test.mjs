@@ -1,5 +1,8 @@
 // The endpoint checker (harness/check.mjs), run as a child process against the scenario server
-// (harness/server.mjs), plus its delivery rule on synthetic timings (harness/check-rules.mjs).
+// (harness/server.mjs) and against servers that make each common mistake (a compressor never
+// flushed, a buffering proxy — nginx in front —, the wrong type, no heartbeat, bad fields), plus
+// its delivery rule on synthetic timings (harness/check-rules.mjs). Every finding is reported
+// once, at one severity, and a ✓ never carries advice.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -9,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { startScenarioServer } from '../../harness/server.mjs';
 import { deliveryCheck, heartbeatCheck } from '../../harness/check-rules.mjs';
+import { parseArgs } from '../../harness/check.mjs';
+import { startNginxProxy } from '../support/nginx.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHECK = path.join(root, 'harness/check.mjs');
@@ -58,6 +63,19 @@ function lineOf(stdout, title) {
   return { verdict: SYMBOL[line[0]], line, text: `${line[0]} ${line.slice(2 + title.length).trim()}` };
 }
 
+/** The verdict lines: `{ verdict, line }`. */
+function verdictLines(stdout) {
+  return stdout.split('\n').filter((l) => /^[✓⚠✗] /.test(l)).map((line) => ({ verdict: SYMBOL[line[0]], line }));
+}
+
+// Advice ("send X", "add Y", "flush it", "don't …") belongs to a ⚠ or ✗, never to a ✓.
+const ADVICE = /\b(send|add|flush|use|drop|echo|try|don't|should)\b/i;
+function assertNoAdviceInPasses(stdout) {
+  for (const { verdict, line } of verdictLines(stdout)) {
+    if (verdict === 'pass') assert.doesNotMatch(line, ADVICE, `a ✓ with advice:\n${line}`);
+  }
+}
+
 function summaryOf(stdout) {
   const match = /^(\d+) passed, (\d+) warnings?, (\d+) failed$/m.exec(stdout);
   assert.ok(match, `no summary line in:\n${stdout}`);
@@ -82,6 +100,21 @@ function wellBehavedChunks() {
 
 const EVENT_STREAM = { 'content-type': 'text/event-stream', 'cache-control': 'no-store' };
 
+/** A gzip-compressed stream: an event (every third time a comment) every 100 ms; with `flush`, the compressor is flushed after each. */
+function gzipStream({ flush }) {
+  return (req, res) => {
+    res.writeHead(200, { ...EVENT_STREAM, 'content-encoding': 'gzip' });
+    const gzip = zlib.createGzip();
+    gzip.pipe(res);
+    let n = 0;
+    const timer = setInterval(() => {
+      gzip.write(++n % 3 === 0 ? ': ping\n\n' : `id: ${n}\ndata: ${n}\n\n`);
+      if (flush) gzip.flush();
+    }, 100);
+    res.on('close', () => clearInterval(timer));
+  };
+}
+
 describe('endpoint checker against the scenario server', () => {
   test('a well-behaved stream passes: exit 0, no ✗, every stream check ✓', async () => {
     const { url } = serve({
@@ -104,7 +137,18 @@ describe('endpoint checker against the scenario server', () => {
     }
     assert.match(lineOf(stdout, 'retry').line, /2000 ms/);
     assert.match(lineOf(stdout, 'heartbeat').line, /comments every ~/);
-    assert.match(stdout, /rule: events and comments are grouped into bursts/);
+    assertNoAdviceInPasses(stdout);
+    // How a check decides is printed with --verbose only.
+    assert.doesNotMatch(stdout, /rule:/);
+  });
+
+  test('the rule texts are printed with --verbose only', async () => {
+    const { url } = serve({ responses: [{ headers: EVENT_STREAM, chunks: wellBehavedChunks(), end: 'hang' }] });
+    const { stdout } = await runCheck([url, ...QUICK, '--verbose']);
+    assert.match(stdout, /^ +rule: events and comments are grouped into bursts/m);
+    assert.match(stdout, /^ +rule: nginx buffers a proxied response unless/m);
+    const json = await runJson([serve({ responses: [{ headers: EVENT_STREAM, chunks: wellBehavedChunks(), end: 'hang' }] }).url, ...QUICK]);
+    assert.ok(json.json.checks.every((c) => c.rule === undefined), 'no rule in the JSON without --verbose');
   });
 
   test('a stream buffered to the end (long delay, then everything at once and close) is ✗ for buffering', async () => {
@@ -202,6 +246,7 @@ describe('endpoint checker against the scenario server', () => {
       const { code, stdout } = await runCheck([url, ...QUICK, '--origin', server.originA]);
       assert.equal(code, 0, stdout);
       assert.match(lineOf(stdout, 'CORS').text, /^✓ Access-Control-Allow-Origin: http:\/\/127\.0\.0\.1:\d+ matches; Access-Control-Allow-Credentials: true \(withCredentials works\)/);
+      assertNoAdviceInPasses(stdout);
       assert.equal(server.requests(name, run)[0].headers.origin, server.originA);
     });
 
@@ -215,6 +260,7 @@ describe('endpoint checker against the scenario server', () => {
       const { url } = serve({ responses: [{ cors: '*', chunks: wellBehavedChunks(), end: 'hang' }] }, 'B');
       const { stdout } = await runCheck([url, ...QUICK, '--origin', 'https://page.example']);
       assert.match(lineOf(stdout, 'CORS').text, /^✓ Access-Control-Allow-Origin: \* .*withCredentials: true would fail/);
+      assertNoAdviceInPasses(stdout);
     });
 
     test('no Access-Control-Allow-Origin is ✗', async () => {
@@ -281,7 +327,7 @@ describe('endpoint checker against the scenario server', () => {
     for (const args of [[], ['not a url'], ['ftp://x/'], ['http://127.0.0.1/', '--duration', 'soon'], ['http://127.0.0.1/', '--bogus'], ['http://127.0.0.1/', '--header', 'no colon']]) {
       const { code, stderr } = await runCheck(args);
       assert.equal(code, 2, `args ${JSON.stringify(args)}`);
-      assert.match(stderr, /^check: .*\n\nusage: /, `args ${JSON.stringify(args)}`);
+      assert.match(stderr, /^check: .*\n\nusage: wasm-eventsource check <url> /, `args ${JSON.stringify(args)}`);
     }
   });
 
@@ -333,6 +379,7 @@ describe('endpoint checker against the scenario server', () => {
     assert.match(byId('unterminated').message, /unterminated last line \(10 B without a line break\) and data lines without the blank line/);
     assert.equal(byId('format'), undefined);
     assert.equal(byId('utf-8'), undefined); // the BOMs are valid UTF-8
+    assert.equal(byId('parser'), undefined, 'the fields are reported once, by the scan, not again as parser errors');
     assert.deepEqual(json.stats.retries, [1000]);
     assert.equal(json.stats.ended, 'end');
     assert.equal(code, json.summary.failed > 0 ? 1 : 0);
@@ -361,28 +408,105 @@ describe('endpoint checker against the scenario server', () => {
     }
     const count = (v) => json.checks.filter((c) => c.verdict === v).length;
     assert.deepEqual(json.summary, { passed: count('pass'), warnings: count('warn'), failed: count('fail') });
-    assert.match(json.checks.find((c) => c.id === 'delivery').rule, /grouped into bursts/);
     // the same checks, in the same order, as the text output
     const titles = text.stdout.split('\n').filter((l) => /^[✓⚠✗] /.test(l)).map((l) => l.slice(2).split('  ')[0].trim());
     assert.deepEqual(json.checks.map((c) => c.title), titles);
   });
 
   test('a gzip stream flushed per event is decoded and passes; Content-Encoding is noted', async () => {
-    server.route('/check-gzip', (req, res) => {
-      res.writeHead(200, { ...EVENT_STREAM, 'content-encoding': 'gzip' });
-      const gzip = zlib.createGzip();
-      gzip.pipe(res);
-      let n = 0;
-      const timer = setInterval(() => {
-        gzip.write(++n % 3 === 0 ? ': ping\n\n' : `id: ${n}\ndata: ${n}\n\n`);
-        gzip.flush();
-      }, 100);
-      res.on('close', () => clearInterval(timer));
-    });
+    server.route('/check-gzip', gzipStream({ flush: true }));
     const { code, stdout } = await runCheck([`${server.originA}/check-gzip`, ...WELL]);
     assert.equal(code, 0, stdout);
     assert.match(lineOf(stdout, 'proxy buffering').text, /^✓ .*Content-Encoding: gzip, flushed per event/);
     assert.equal(lineOf(stdout, 'incremental delivery').verdict, 'pass');
+    assertNoAdviceInPasses(stdout);
+  });
+
+  test('a gzip stream whose compressor is never flushed fails (exit 1), naming the compressor as the cause, once', async () => {
+    server.route('/check-gzip-unflushed', gzipStream({ flush: false }));
+    // (A heartbeat limit within the run: the compressor's silence is its one finding, not also the heartbeat's.)
+    const { code, stdout } = await runCheck([`${server.originA}/check-gzip-unflushed`, ...SHORT]);
+    assert.equal(code, 1, stdout);
+    const first = lineOf(stdout, 'time to first event');
+    assert.equal(first.verdict, 'fail', stdout);
+    assert.match(first.text, /^✗ no event in [\d.]+ m?s: the body is gzip-compressed, and its \d+ B decode to nothing — the compressor is not flushed per event: flush it after each event/);
+    assert.equal(summaryOf(stdout).failed, 1, stdout);
+    assert.equal(verdictLines(stdout).filter(({ line }) => /compress/.test(line)).length, 1, `the compressor named once:\n${stdout}`);
+    assertNoAdviceInPasses(stdout);
+  });
+
+  test('a stream that delivers no event within the run fails (exit 1), even with comments', async () => {
+    const { url } = serve({ responses: [{ headers: EVENT_STREAM, chunks: [': hello\n\n', { delay: 200 }, ': still here\n\n'], end: 'hang' }] });
+    const { code, stdout } = await runCheck([url, '--duration', '1000']);
+    assert.equal(code, 1, stdout);
+    assert.match(lineOf(stdout, 'time to first event').text, /^✗ no event in [\d.]+ m?s \(2 comments only\)/);
+    assert.equal(summaryOf(stdout).failed, 1, stdout);
+  });
+
+  test('bad fields (an unknown name, a retry that is not digits) are each reported once, as ⚠, and fail nothing', async () => {
+    const chunks = wellBehavedChunks();
+    chunks.splice(3, 0, 'Dat: typo\n\n', 'retry: 5s\n\n');
+    const { url } = serve({ responses: [{ headers: EVENT_STREAM, chunks, end: 'hang' }] });
+    const { code, stdout } = await runCheck([url, ...WELL]);
+    assert.equal(code, 0, stdout);
+    assert.deepEqual(
+      verdictLines(stdout).filter(({ line }) => /Dat|5s/.test(line)).map(({ verdict, line }) => [verdict, line.replace(/ {2,}/g, '  ')]),
+      [
+        ['warn', '⚠ unknown fields  "Dat" ×1 (line 6): not event/data/id/retry, so clients ignore these lines (a missing colon or a typo?)'],
+        ['warn', '⚠ retry syntax  1 retry line not only ASCII digits: "5s" (line 8) — clients ignore them'],
+      ],
+    );
+    assert.equal(summaryOf(stdout).failed, 0, stdout);
+  });
+
+  test('with the defaults the run (30 s) outlasts the heartbeat limit (15 s), so a stream without a heartbeat can fail', () => {
+    const defaults = parseArgs(['http://127.0.0.1/']);
+    assert.equal(defaults.heartbeatMax, 15000);
+    assert.ok(defaults.duration > defaults.heartbeatMax);
+  });
+
+  describe('behind nginx (a bare proxy_pass: buffering on)', () => {
+    let upstream;
+    let proxy;
+    before(async () => {
+      upstream = await startScenarioServer({ scenarios: new Map() });
+      // Events every 100 ms for 1.2 s, then the end; the second route also says X-Accel-Buffering: no.
+      const stream = (extra) => (req, res) => {
+        res.writeHead(200, { ...EVENT_STREAM, ...extra });
+        let n = 0;
+        const timer = setInterval(() => {
+          res.write(`id: ${++n}\ndata: ${n}\n\n`);
+          if (n === 12) {
+            clearInterval(timer);
+            res.end();
+          }
+        }, 100);
+        res.on('close', () => clearInterval(timer));
+      };
+      upstream.route('/buffered', stream({}));
+      upstream.route('/unbuffered', stream({ 'x-accel-buffering': 'no' }));
+      proxy = await startNginxProxy(upstream.originA);
+    });
+    after(async () => {
+      await proxy?.close();
+      await upstream?.close();
+    });
+
+    test('without X-Accel-Buffering the stream is held until it ends: ✗, and the failure names X-Accel-Buffering: no', async () => {
+      const { code, stdout } = await runCheck([`${proxy.url}/buffered`, '--duration', '3000', '--heartbeat-max', '2000']);
+      assert.equal(code, 1, stdout);
+      const delivery = lineOf(stdout, 'incremental delivery');
+      assert.equal(delivery.verdict, 'fail', stdout);
+      assert.match(delivery.text, /^✗ held back: .* all items arrived at once .*something buffered the response until it closed — behind nginx, send X-Accel-Buffering: no/);
+      assert.equal(lineOf(stdout, 'proxy buffering').text, '✓ no X-Accel-Buffering');
+      assertNoAdviceInPasses(stdout);
+    });
+
+    test('with X-Accel-Buffering: no the same stream passes through as produced', async () => {
+      const { code, stdout } = await runCheck([`${proxy.url}/unbuffered`, '--duration', '3000', '--heartbeat-max', '2000']);
+      assert.equal(lineOf(stdout, 'incremental delivery').verdict, 'pass', stdout);
+      assert.equal(code, 0, stdout);
+    });
   });
 });
 

@@ -135,6 +135,38 @@ describe('Node: no leak over 10 000 cycles', { concurrency: false }, () => {
   });
 });
 
+// A parser stream that ends before its input does — a consumer that stops reading (`for await …
+// break`: a client gone), a source that fails, an error — frees its parser then, not when the
+// garbage collector gets to it. Each way runs in a child WITHOUT --expose-gc
+// (fixtures/stream-lifetimes.mjs): the module's memory after 500 streams and after all of them
+// must be the same. (Left to the collector, 8000 early breaks grew it from 1 to 6.7 MiB.) The
+// EventSource over fromReadableStream(), closed or failed by the stream's end, is measured the
+// same way.
+const STREAM_LIFETIMES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'stream-lifetimes.mjs');
+describe('Node: a stream that ends early frees its parser at once, with no forced GC', () => {
+  const ways = {
+    // way: [streams, what each stream must have counted (one first event, or one error), label]
+    break: [8000, 'events', 'EventSourceParserStream: for await … break after the first event'],
+    cancel: [3000, 'events', 'EventSourceParserStream: a reader cancels after one event'],
+    'source-error': [3000, 'errors', 'EventSourceParserStream: the source errors (the pipe aborts the stream)'],
+    terminate: [3000, 'errors', "EventSourceParserStream: onError 'terminate' errors the stream"],
+    'bad-chunk': [3000, 'errors', 'EventSourceParserStream: a chunk that is not text or bytes errors the stream'],
+    'callback-throws': [3000, 'errors', 'EventSourceParserStream: a throwing callback errors the stream'],
+    'event-source': [3000, 'events', 'EventSource.fromReadableStream(): close() after one event'],
+    'event-source-end': [3000, 'errors', 'EventSource.fromReadableStream(): the stream ends, the source fails'],
+  };
+  for (const [way, [streams, counted, label]] of Object.entries(ways)) {
+    test(`${label}: ${streams} streams`, async (t) => {
+      const { result } = await runChild(STREAM_LIFETIMES, [way, '--streams', String(streams), '--warm', '500']);
+      const [warm, last] = result.samples;
+      t.diagnostic(`wasm memory after ${warm.streams} streams ${mib(warm.wasmMemoryBytes)} MiB, after ${last.streams} ${mib(last.wasmMemoryBytes)} MiB`);
+      assert.equal(result.counts.unexpected, 0, JSON.stringify(result.counts));
+      assert.equal(result.counts[counted], streams, JSON.stringify(result.counts));
+      assert.equal(last.wasmMemoryBytes - warm.wasmMemoryBytes, 0, `the WebAssembly memory grew over ${streams - warm.streams} streams`);
+    });
+  }
+});
+
 // Memory bound under a huge event (issue 6, part 2): one `data:` line of 1 GiB, then one of
 // 32 MiB, generated on the fly, between two small events (fixtures/big-stream-client.mjs reads
 // them). With the default maxEventBytes (16 MiB) each huge event dispatches `error` with reason

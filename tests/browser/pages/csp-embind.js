@@ -12,5 +12,6 @@ try {
   sink.delete();
 } catch (error) {
   state.error = `${error.name}: ${error.message}`;
+  if (error.cause) state.cause = `${error.cause.name}: ${error.cause.message}`;
 }
 state.done = true;
