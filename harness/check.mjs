@@ -12,7 +12,7 @@
 // Exit code: 0 when nothing failed, 1 when a check failed (a stream that delivers no event
 // fails), 2 for a usage error or an unreachable URL.
 // The verdict rules are in harness/check-rules.mjs, the byte scan in harness/check-scan.mjs; the
-// events are parsed by this project's WebAssembly parser (dist/index.mjs, `npm run build`).
+// events are parsed by the WebAssembly parser of the package wasm-eventsource (harness/core.mjs).
 
 import http from 'node:http';
 import https from 'node:https';
@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import { StreamScanner } from './check-scan.mjs';
 import { evaluate, ms, summarize } from './check-rules.mjs';
+import { loadCore } from './core.mjs';
 
 export const USAGE = `usage: wasm-eventsource check <url> [options]
 
@@ -192,9 +193,9 @@ function decoderFor(encoding) {
 
 async function loadParser() {
   try {
-    return (await import('../dist/index.mjs')).createParser;
+    return loadCore().createParser;
   } catch (error) {
-    throw new Error(`cannot load the parser from dist/index.mjs (run \`npm run build\` first): ${error.message}`);
+    throw new Error(`cannot load the parser: ${error.message}`);
   }
 }
 

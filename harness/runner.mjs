@@ -10,6 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
+import { coreFile } from './core.mjs';
 import { launchEngine } from './engines/index.mjs';
 import { formatTable } from './report.mjs';
 import { loadScenarios, startScenarioServer } from './server.mjs';
@@ -32,7 +33,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export function parseImpl(spec) {
   if (spec === 'native') return { id: 'native', kind: 'native', global: 'NativeEventSource' };
-  if (spec === 'polyfill') return { id: 'polyfill', kind: 'script', url: '/dist/wasm-eventsource.js', global: 'WasmEventSource' };
+  if (spec === 'polyfill') return { id: 'polyfill', kind: 'file', file: coreFile('drop-in'), global: 'WasmEventSource', url: '/__harness/impl/polyfill.js' };
   if (spec.startsWith('npm:')) {
     const pkg = spec.slice(4);
     if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i.test(pkg)) throw new Error(`--impl ${spec}: not a package name`);
@@ -159,7 +160,7 @@ async function runOne({ pages, server, name, scenario, impl, run }) {
   const seen = page.problems.length;
   let healthy = false;
   try {
-    await page.goto(`${server.originA}/harness/page/index.html`);
+    await page.goto(`${server.originA}/page/index.html`);
     if (impl.kind !== 'native') {
       await page.evaluate((url) => window.harness.loadScript(url), impl.url);
     }
@@ -274,7 +275,7 @@ export async function runConformance({
   const specs = [...new Set(['native', ...impls])];
   const implementations = specs.map(parseImpl);
 
-  const server = await startScenarioServer({ scenarios: table, staticDir: repoRoot });
+  const server = await startScenarioServer({ scenarios: table, staticDir: here });
   let ownBrowser = null;
   let pages = null;
   try {
@@ -285,9 +286,6 @@ export async function runConformance({
         res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
         res.end(code ?? (await readFile(impl.file)));
       });
-    }
-    if (implementations.some((impl) => impl.id === 'polyfill') && !existsSync(path.join(repoRoot, 'dist', 'wasm-eventsource.js'))) {
-      throw new Error('dist/wasm-eventsource.js is missing: run `npm run build` first');
     }
     if (!browser) browser = ownBrowser = await launchEngine(engine);
     pages = new PagePool(browser);

@@ -5,13 +5,17 @@
 //   dist/index.cjs, dist/stream.cjs                   CommonJS
 //   dist/*.d.mts, dist/*.d.cts, dist/drop-in.d.ts     types (from types/), per module format
 //   dist/wasm-eventsource(.min).js                    the drop-in classic script
-//   dist/embind.mjs, dist/embind.cjs                  the Embind binding (wasm-eventsource/embind)
+//   dist/embind.mjs, dist/embind.cjs                  the Embind binding (wasm-eventsource/embind);
+//                                                       the CommonJS file loads the ESM one
 // and the same API from other sources of the module:
 //   dist/workerd/ (index.mjs, stream.mjs, sse-parser.wasm)  the module imported as a .wasm file
 //                                                       (the `workerd` export condition)
 //   dist/wasm2js/ (index.mjs/.cjs, stream.mjs/.cjs)    the module as JavaScript (wasm2js), for
-//                                                       engines without WebAssembly (`react-native`)
+//                                                       engines without WebAssembly (`react-native`);
+//                                                       ESM and CommonJS share sse-parser.cjs
 //   dist/wasm-eventsource.wasm2js(.min).js            its drop-in classic script
+// Everything the package ships is minified (the readable code is js/src/, in the repository);
+// the unminified drop-ins stay in dist/ for the tests and for reading, outside the tarball.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,7 +26,7 @@ import * as esbuild from 'esbuild';
 import { embedWasm } from './embed-wasm.mjs';
 import { portableModules } from './portable-modules.mjs';
 import { importWasmFile, WASM_FILE } from './wasm-file.mjs';
-import { wasm2js } from './wasm2js-module.mjs';
+import { wasm2js, wasm2jsAsCommonJs } from './wasm2js-module.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -50,6 +54,7 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
   absWorkingDir: root,
+  minify: true,
 };
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
@@ -77,6 +82,7 @@ await Promise.all([
     entryPoints: ['js/src/drop-in.js'],
     outfile: 'dist/wasm-eventsource.js',
     format: 'iife',
+    minify: false,
   }),
   esbuild.build({
     ...common,
@@ -84,7 +90,6 @@ await Promise.all([
     entryPoints: ['js/src/drop-in.js'],
     outfile: 'dist/wasm-eventsource.min.js',
     format: 'iife',
-    minify: true,
   }),
 ]);
 // (The parser and EventSource entries only made their chunks: nothing imports the entries.)
@@ -108,27 +113,49 @@ const splitEntries = (outdir, plugin) =>
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
   });
+// The translated parser is most of the wasm2js build: its ESM and CommonJS builds import one copy
+// of it, dist/wasm2js/sse-parser.cjs (from the chunk that loads it, and from index.cjs); the
+// drop-in, a single script, carries its own.
 const wasm2jsPlugin = wasm2js(wasm2jsSource);
+const WASM2JS_SHARED = 'sse-parser.cjs';
 await Promise.all([
   splitEntries('dist/workerd', importWasmFile()),
-  splitEntries('dist/wasm2js', wasm2jsPlugin),
-  esbuild.build({ ...variant(wasm2jsPlugin), entryPoints: ['js/src/index.js'], outfile: 'dist/wasm2js/index.cjs', format: 'cjs' }),
+  splitEntries('dist/wasm2js', wasm2js(wasm2jsSource, { shared: `../${WASM2JS_SHARED}` })),
+  esbuild.build({
+    ...variant(wasm2js(wasm2jsSource, { shared: `./${WASM2JS_SHARED}` })),
+    entryPoints: ['js/src/index.js'],
+    outfile: 'dist/wasm2js/index.cjs',
+    format: 'cjs',
+  }),
+  esbuild
+    .transform(wasm2jsAsCommonJs(wasm2jsSource), { minify: true, format: 'cjs', legalComments: 'none' })
+    .then(({ code }) => {
+      mkdirSync(join(dist, 'wasm2js'), { recursive: true });
+      writeFileSync(join(dist, 'wasm2js', WASM2JS_SHARED), code);
+    }),
   esbuild.build({
     ...variant(wasm2jsPlugin),
     entryPoints: ['js/src/drop-in.js'],
     outfile: 'dist/wasm-eventsource.wasm2js.js',
     format: 'iife',
+    minify: false,
   }),
   esbuild.build({
     ...variant(wasm2jsPlugin),
     entryPoints: ['js/src/drop-in.js'],
     outfile: 'dist/wasm-eventsource.wasm2js.min.js',
     format: 'iife',
-    minify: true,
   }),
 ]);
 for (const folder of ['workerd', 'wasm2js']) {
   for (const name of ['parser', 'event-source']) rmSync(join(dist, folder, 'chunks', `${name}.mjs`));
+}
+// The shared translation is imported by one chunk, which must be in wasm2js/chunks/.
+const wasm2jsImporters = readdirSync(join(dist, 'wasm2js'), { recursive: true })
+  .filter((file) => file.endsWith('.mjs'))
+  .filter((file) => readFileSync(join(dist, 'wasm2js', file), 'utf8').includes(`"../${WASM2JS_SHARED}"`));
+if (wasm2jsImporters.length !== 1 || dirname(wasm2jsImporters[0]) !== 'chunks') {
+  throw new Error(`build: wasm2js files importing ../${WASM2JS_SHARED}: ${wasm2jsImporters.join(', ') || 'none'}, expected one chunk`);
 }
 // The .wasm file goes beside the one chunk that imports it.
 const importers = readdirSync(join(dist, 'workerd'), { recursive: true })
@@ -137,7 +164,8 @@ const importers = readdirSync(join(dist, 'workerd'), { recursive: true })
 if (importers.length !== 1) throw new Error(`build: ${importers.length} workerd files import ${WASM_FILE}, expected 1`);
 copyFileSync(join(wasmBuild, 'sse-parser.wasm'), join(dist, 'workerd', dirname(importers[0]), WASM_FILE));
 // wasm-eventsource/embind: the Embind binding (its own module, with its WebAssembly inside) and
-// the JS that guards it, as ESM and CommonJS; nothing of it is in the other bundles.
+// the JS that guards it, as ESM; nothing of it is in the other bundles. From CommonJS, initSse
+// (asynchronous anyway) imports the ESM file at its first call: one copy in the package.
 const embindModule = {
   name: 'embind-module',
   setup(build) {
@@ -145,16 +173,22 @@ const embindModule = {
   },
 };
 const embindWasm = embedWasm(readFileSync(join(wasmBuild, 'sse-embind.wasm')), '#embind-binary');
-await Promise.all(
-  ['esm', 'cjs'].map((format) =>
-    esbuild.build({
-      ...common,
-      plugins: [embindModule, embindWasm],
-      entryPoints: ['js/src/embind.js'],
-      outfile: `dist/embind.${format === 'esm' ? 'mjs' : 'cjs'}`,
-      format,
-    }),
-  ),
+await esbuild.build({
+  ...common,
+  plugins: [embindModule, embindWasm],
+  entryPoints: ['js/src/embind.js'],
+  outfile: 'dist/embind.mjs',
+  format: 'esm',
+});
+writeFileSync(
+  join(dist, 'embind.cjs'),
+  [
+    "'use strict';",
+    '// wasm-eventsource/embind from CommonJS: the ESM build, imported at the first call.',
+    "Object.defineProperty(exports, '__esModule', { value: true });",
+    "exports.default = function initSse() {\n  return import('./embind.mjs').then((module) => module.default());\n};",
+    '',
+  ].join('\n'),
 );
 // The CommonJS stream entry shares index.cjs (one module instance, one WebAssembly memory).
 writeFileSync(

@@ -23,13 +23,26 @@ export function wasm2jsAsModule(source) {
   return `${withoutImports.slice(0, tail)}\nexport { asmFunc as instantiateWasm2js };\n`;
 }
 
-export function wasm2js(source) {
-  const contents = wasm2jsAsModule(source);
+/** The translation as a CommonJS module exporting instantiateWasm2js (the `shared` file). */
+export function wasm2jsAsCommonJs(source) {
+  return `'use strict';\n${wasm2jsAsModule(source).replace(/^export \{ asmFunc as instantiateWasm2js \};$/m, 'exports.instantiateWasm2js = asmFunc;')}`;
+}
+
+/**
+ * The plugin. With `shared` (a path relative to the importing output file), `#wasm2js` is not
+ * bundled but imported from that file, which scripts/build.mjs writes once (wasm2jsAsCommonJs)
+ * for the ESM and the CommonJS builds alike; without it, the translation is inside the bundle.
+ */
+export function wasm2js(source, { shared } = {}) {
+  const contents = shared
+    ? `import translated from ${JSON.stringify(shared)};\nexport const instantiateWasm2js = translated.instantiateWasm2js;\n`
+    : wasm2jsAsModule(source);
   return {
     name: 'wasm2js',
     setup(build) {
       build.onResolve({ filter: /^#parser-module$/ }, () => ({ path: wasm2jsLoader }));
       build.onResolve({ filter: /^#wasm2js$/ }, () => ({ path: 'wasm2js', namespace: 'wasm2js' }));
+      if (shared) build.onResolve({ filter: /.*/, namespace: 'wasm2js' }, ({ path }) => ({ path, external: true }));
       build.onLoad({ filter: /.*/, namespace: 'wasm2js' }, () => ({ contents, loader: 'js' }));
       usePortableModules(build, ['text-codec', 'event-target', 'node-http']);
     },

@@ -55,11 +55,8 @@ constexpr std::uint32_t kWidePiece = 1u << 31;
 
 // UTF-16 code units of valid UTF-8: every byte that is not a continuation starts a code point,
 // and four-byte sequences need a surrogate pair. Sixteen bytes at a time; ASCII costs one test.
-// (Out of line in the drop-in's module, for size.)
-#if defined(SSE_BINDING_UTF8_ONLY)
-[[gnu::noinline]]
-#endif
-std::uint32_t utf16_length(std::string_view utf8) {
+// (Out of line, for size: only texts that are not ASCII in place call it.)
+[[gnu::noinline]] std::uint32_t utf16_length(std::string_view utf8) {
   const char* p = utf8.data();
   const char* end = p + utf8.size();
   auto units = static_cast<std::uint32_t>(utf8.size());

@@ -240,8 +240,9 @@ export class WasmEventSource extends EventTargetBase {
 
   // The readyState constants as WebIDL defines them (enumerable, neither writable nor
   // configurable, on the constructor and the prototype), and eventsource 5's mark that a
-  // `fetch` option is supported.
+  // `fetch` option is supported. The class keeps its name in minified builds.
   static {
+    Object.defineProperty(this, 'name', { value: 'WasmEventSource' });
     for (const [name, value] of Object.entries({ CONNECTING, OPEN, CLOSED })) {
       const descriptor = { value, enumerable: true, writable: false, configurable: false };
       Object.defineProperty(this, name, descriptor);

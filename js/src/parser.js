@@ -27,6 +27,9 @@ import {
 export const DEFAULT_MAX_BUFFER_SIZE = 16 * 1024 * 1024;
 
 export class ParseError extends Error {
+  static {
+    Object.defineProperty(this, 'name', { value: 'ParseError' }); // (kept in minified builds)
+  }
   constructor(message, options) {
     super(message);
     this.name = 'ParseError';

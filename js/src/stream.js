@@ -23,6 +23,10 @@ function transformStreamClass() {
 }
 
 export class EventSourceParserStream {
+  static {
+    Object.defineProperty(this, 'name', { value: 'EventSourceParserStream' }); // (kept in minified builds)
+  }
+
   // onError: 'terminate', a function, or (as in eventsource-parser) anything else to ignore errors.
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') {

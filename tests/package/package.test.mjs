@@ -3,10 +3,12 @@
 // from ESM, and bundler), its types are compiled under every moduleResolution with lib.dom and
 // with @types/node instead, it runs from Node as ESM and CommonJS, a Worker in workerd
 // (miniflare) and a script for Hermes each take it by its name alone, and a bundle of the parser
-// alone or of the stream alone carries no EventSource code. And the CLI as users get it: the
-// tarball installed by npm into an empty project, `npx wasm-eventsource check`, `cat` and
-// `conformance` (a missing engine's one line; with playwright-core added, a user's own script
-// and an npm package measured in Chromium).
+// alone or of the stream alone carries no EventSource code; the tarball stays within its budget
+// (files, unpacked bytes) with each build once. And the CLI as users get it: the tarball
+// installed by npm into an empty project, `npx wasm-eventsource cat`; `check` and `conformance`
+// saying what to install, then, with the harness's own tarball (wasm-eventsource-harness)
+// installed beside it, running (a missing engine's one line; with playwright-core added, a
+// user's own script and an npm package measured in Chromium).
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,13 @@ const work = join(repoRoot, 'build', 'package');
 const project = join(work, 'project');
 const bin = (name) => join(repoRoot, 'node_modules', '.bin', name);
 let tarball;
+let packed; // npm pack --json's report of the core tarball: files, unpackedSize, entryCount
+let harnessTarball;
+let harnessPacked;
+
+// The core package's budget: what a user installs for the parser or the EventSource.
+const MAX_FILES = 60;
+const MAX_UNPACKED_BYTES = 600_000;
 
 function run(command, args, options = {}) {
   try {
@@ -40,8 +49,10 @@ function run(command, args, options = {}) {
 before(() => {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(project, 'node_modules', 'wasm-eventsource'), { recursive: true });
-  const [{ filename }] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: repoRoot }));
-  tarball = join(work, filename);
+  [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: repoRoot }));
+  tarball = join(work, packed.filename);
+  [harnessPacked] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: join(repoRoot, 'harness') }));
+  harnessTarball = join(work, harnessPacked.filename);
   run('tar', ['-xzf', tarball, '-C', join(project, 'node_modules', 'wasm-eventsource'), '--strip-components=1']);
   // The project's only other dependencies: Node's types (for the configurations without lib.dom).
   mkdirSync(join(project, 'node_modules', '@types'), { recursive: true });
@@ -65,16 +76,65 @@ describe('the packed tarball', () => {
     const files = run('tar', ['-tzf', tarball]).trim().split('\n').map((f) => f.replace(/^package\//, ''));
     for (const expected of ['LICENSE', 'package.json', 'README.md', 'dist/index.mjs', 'dist/index.cjs', 'dist/index.d.mts',
       'dist/index.d.cts', 'dist/stream.mjs', 'dist/stream.cjs', 'dist/stream.d.mts', 'dist/stream.d.cts', 'dist/drop-in.d.ts',
-      'dist/wasm-eventsource.js', 'dist/wasm-eventsource.min.js', 'dist/embind.mjs', 'dist/embind.cjs', 'dist/embind.d.mts',
+      'dist/wasm-eventsource.min.js', 'dist/embind.mjs', 'dist/embind.cjs', 'dist/embind.d.mts',
       'dist/embind.d.cts', 'dist/workerd/index.mjs', 'dist/workerd/stream.mjs',
       'dist/wasm2js/index.mjs', 'dist/wasm2js/index.cjs', 'dist/wasm2js/stream.mjs', 'dist/wasm2js/stream.cjs',
-      'dist/wasm2js/index.d.mts', 'dist/wasm2js/index.d.cts', 'dist/wasm-eventsource.wasm2js.js',
-      'dist/wasm-eventsource.wasm2js.min.js']) {
+      'dist/wasm2js/index.d.mts', 'dist/wasm2js/index.d.cts', 'dist/wasm2js/sse-parser.cjs',
+      'dist/wasm-eventsource.wasm2js.min.js', 'cli/wasm-eventsource.mjs', 'cli/cat.mjs']) {
       assert.ok(files.includes(expected), `${expected} is in the tarball: ${files}`);
     }
-    assert.ok(!files.some((f) => /^(js|native|tests|wasm)\//.test(f)), `no sources or tests: ${files}`);
+    assert.ok(!files.some((f) => /^(js|native|tests|wasm|harness|bench|scripts)\//.test(f)), `no sources, tests or harness: ${files}`);
     assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, 'one .wasm file, the workerd build\'s');
     assert.equal(JSON.parse(readFileSync(join(project, 'node_modules', 'wasm-eventsource', 'package.json'))).license, 'MIT');
+  });
+
+  test(`within its budget: at most ${MAX_FILES} files and ${MAX_UNPACKED_BYTES} bytes unpacked`, (t) => {
+    t.diagnostic(`${packed.entryCount} files, ${packed.unpackedSize} bytes unpacked, ${packed.size} bytes packed`);
+    assert.equal(packed.entryCount, packed.files.length);
+    assert.ok(packed.entryCount <= MAX_FILES, `${packed.entryCount} files: ${packed.files.map((f) => f.path).join(' ')}`);
+    const largest = [...packed.files].sort((a, b) => b.size - a.size).slice(0, 8).map((f) => `${f.path} ${f.size}`);
+    assert.ok(packed.unpackedSize <= MAX_UNPACKED_BYTES, `${packed.unpackedSize} bytes unpacked; the largest: ${largest.join(', ')}`);
+  });
+
+  test('each build once: the drop-ins minified only; embind.cjs and wasm2js/index.cjs load the ESM binding and the shared translation', () => {
+    const paths = packed.files.map((f) => f.path);
+    for (const readable of ['dist/wasm-eventsource.js', 'dist/wasm-eventsource.wasm2js.js']) {
+      assert.ok(!paths.includes(readable), `${readable} (the same build as its .min.js) is not shipped`);
+    }
+    const installed = (file) => readFileSync(join(project, 'node_modules', 'wasm-eventsource', file), 'utf8');
+    const sizeOf = (file) => packed.files.find((f) => f.path === file).size;
+    assert.match(installed('dist/embind.cjs'), /import\(['"]\.\/embind\.mjs['"]\)/);
+    assert.ok(sizeOf('dist/embind.cjs') < 1000, `embind.cjs is a loader: ${sizeOf('dist/embind.cjs')} bytes`);
+    assert.match(installed('dist/wasm2js/index.cjs'), /require\(["']\.\/sse-parser\.cjs["']\)/);
+    const importers = paths.filter((f) => f.startsWith('dist/wasm2js/') && f.endsWith('.mjs') && installed(f).includes('"../sse-parser.cjs"'));
+    assert.equal(importers.length, 1, `one ESM chunk imports the translation: ${importers}`);
+    for (const file of ['dist/wasm2js/index.cjs', ...paths.filter((f) => f.startsWith('dist/wasm2js/chunks/'))]) {
+      assert.ok(sizeOf(file) < sizeOf('dist/wasm2js/sse-parser.cjs'), `${file} (${sizeOf(file)} bytes) does not carry the translation`);
+    }
+  });
+});
+
+describe('the harness package (wasm-eventsource-harness) packs on its own', () => {
+  test('its tarball holds the harness, its scenarios and page, and no tests; its drivers and the core are optional peers', () => {
+    const paths = harnessPacked.files.map((f) => f.path);
+    for (const expected of ['package.json', 'README.md', 'LICENSE', 'check.mjs', 'check-rules.mjs', 'check-scan.mjs', 'run.mjs',
+      'runner.mjs', 'server.mjs', 'core.mjs', 'engines/index.mjs', 'page/index.html', 'known-differences.json']) {
+      assert.ok(paths.includes(expected), `${expected} is in the harness tarball: ${paths}`);
+    }
+    assert.ok(paths.filter((f) => f.startsWith('scenarios/') && f.endsWith('.json')).length >= 60, 'the scenarios');
+    assert.ok(!paths.some((f) => /^(dist|tests|node_modules)\//.test(f)), `no builds or tests: ${paths}`);
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'harness', 'package.json'), 'utf8'));
+    assert.equal(pkg.name, 'wasm-eventsource-harness');
+    assert.equal(pkg.dependencies, undefined, 'nothing installed with it but what the user chooses');
+    for (const peer of ['wasm-eventsource', 'playwright-core', 'puppeteer-core', 'selenium-webdriver', 'esbuild']) {
+      assert.ok(pkg.peerDependencies[peer], `${peer} is a peer`);
+      assert.equal(pkg.peerDependenciesMeta[peer]?.optional, true, `${peer} is optional`);
+    }
+  });
+
+  test('publint --strict finds nothing', () => {
+    const out = run(bin('publint'), ['run', harnessTarball, '--strict']);
+    assert.match(out, /All good!/, out);
   });
 });
 
@@ -309,6 +369,21 @@ describe('the CLI: the tarball installed by npm into an empty project', () => {
     const bad = await npx(['cat', '--chunk', '0']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /usage: wasm-eventsource cat/);
+  });
+
+  test('npx wasm-eventsource check and conformance without the harness package: one line saying what to install, exit 2', async () => {
+    for (const command of ['check', 'conformance']) {
+      const { code, stderr } = await npx([command, `${server.url}/events`]);
+      assert.equal(code, 2, command);
+      assert.match(stderr, new RegExp(`^wasm-eventsource ${command}: this command is in the package wasm-eventsource-harness: ` +
+        'npm install --save-dev wasm-eventsource-harness', 'm'));
+    }
+  });
+
+  test('npm install wasm-eventsource-harness beside it: nothing else comes with it', () => {
+    run('npm', ['install', '--offline', '--no-audit', '--no-fund', harnessTarball], { cwd: cliProject });
+    const installed = run('npm', ['ls', '--all', '--parseable'], { cwd: cliProject }).trim().split('\n').slice(1);
+    assert.deepEqual(installed.map((dir) => dir.slice(join(cliProject, 'node_modules').length + 1)).sort(), ['wasm-eventsource', 'wasm-eventsource-harness']);
   });
 
   test('npx wasm-eventsource check URL: one verdict per line, exit 0', async () => {
