@@ -2,22 +2,37 @@
 // one Node process on the same bytes, end to end: bytes in, JS event objects with string data
 // out. Sections:
 //   fresh       a new parser per stream (as users write it for each fetch), every workload and
-//               chunk size; also wasm2js, the Embind binding, the WebAssembly core alone (no
-//               strings: where the time goes) and whole EventSources;
+//               chunking (one event per chunk, as a stream whose server writes each event; 1400
+//               bytes, a TCP segment; 64 KiB; 16 bytes); also wasm2js, the Embind binding, the
+//               WebAssembly core alone (no strings: where the time goes, against the native
+//               parser) and whole EventSources fed by a fetch() without a network;
 //   long-lived  one parser for the process, reset between streams;
 //   stream      EventSourceParserStream against eventsource-parser/stream;
+//   network     EventSources in Node reading a local server's stream, one event per write: CPU
+//               per event (bench/js/event-source-network.mjs);
+//   cold        from nothing to the first parsed event, in Node and workerd (cold-start.mjs);
 //   stored      the heap that 2000 kept 24-character data strings hold alive (child processes);
-//   idle        memory per open idle EventSource: JS heap and WebAssembly memory (child processes).
-// Prints medians of round-robin runs and the ratios the targets in bench/RESULTS.md are about.
+//   idle        memory per open idle EventSource: JS heap and WebAssembly memory (child processes);
+//   sizes       the drop-in script's size (dist/sizes.json).
+// Prints medians of round-robin runs, and at the end every target of bench/RESULTS.md met or
+// missed (bench/js/targets.mjs).
 //
 //   node bench/js/bench.mjs [--runs 7] [--only tiny,llm_tokens] [--sections fresh,stored,idle]
-//                           [--chunks 65536,1024,16]
+//                           [--chunks event,1400,65536,16]
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { EventSource as NpmEventSource } from 'eventsource';
+import { createParser as createReferenceParser } from 'eventsource-parser';
+
+import { measureNodeColdStart, measureWorkerdColdStart } from './cold-start.mjs';
 import { contenders as makeContenders } from './contenders.mjs';
+import { measureNetwork } from './event-source-network.mjs';
 import { distIndex, loadImplementations, root } from './implementations.mjs';
+import { nativeNsPerEvent } from './native-figures.mjs';
+import { PARSER_TARGETS, STREAM_TARGET, TargetReport } from './targets.mjs';
 import { timeRoundRobin } from './timing.mjs';
 import { chunked, workloads } from './workloads.mjs';
 
@@ -25,25 +40,33 @@ const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
     only: { type: 'string' },
-    sections: { type: 'string', default: 'fresh,long-lived,stream,stored,idle' },
-    chunks: { type: 'string', default: '65536,1024,16' },
+    sections: { type: 'string', default: 'fresh,long-lived,stream,network,cold,stored,idle,sizes' },
+    chunks: { type: 'string', default: 'event,1400,65536,16' },
   },
 });
 const RUNS = Number(args.runs);
 const only = args.only?.split(',');
 const sections = new Set(args.sections.split(','));
-const chunkSizes = args.chunks.split(',').map(Number);
+const chunkSizes = args.chunks.split(',').map((size) => (size === 'event' ? size : Number(size)));
 const selected = Object.entries(workloads).filter(([name]) => !only || only.includes(name));
 
 const implementations = await loadImplementations();
 const { fresh, longLived, streams, eventSources } = makeContenders(implementations);
+const targets = new TargetReport();
 
 const mbps = (bytes, ms) => (bytes / 1e6 / (ms / 1000)).toFixed(0);
-const ratio = (row, theirs, ours) => `×${(row[theirs] / row[ours]).toFixed(2)}`;
+const ratioOf = (row, theirs, ours) => row[theirs] / row[ours];
+const ratio = (row, theirs, ours) => `×${ratioOf(row, theirs, ours).toFixed(2)}`;
+const chunkLabel = (size) => (size === 'event' ? 'one event per chunk' : `${size} B`);
 const describe = (row, bytes) =>
   Object.entries(row)
     .map(([name, ms]) => `    ${name}: ${ms.toFixed(1)} ms (${mbps(bytes, ms)} MB/s)`)
     .join('\n');
+const eventsIn = (bytes) => {
+  let events = 0;
+  createReferenceParser({ onEvent: () => events++ }).feed(new TextDecoder().decode(bytes));
+  return events;
+};
 
 async function section(title, each) {
   console.log(`\n## ${title}`);
@@ -53,21 +76,38 @@ async function section(title, each) {
 console.log(`Node ${process.version}, ${RUNS} runs each, round-robin, median ms (MB/s); ratio = theirs / ours`);
 
 if (sections.has('fresh')) {
+  const coreNsPerEvent = {};
   await section('Fresh parser per stream', async (name, bytes) => {
     for (const size of chunkSizes) {
       const chunks = chunked(bytes, size);
       const runs = {};
       for (const [contender, run] of Object.entries(fresh)) runs[contender] = () => run(chunks);
       // 500 000 stream reads of one line say nothing the parsers' rows do not.
-      if (!(name === 'line_8MiB' && size < 1024)) for (const [contender, run] of Object.entries(eventSources)) runs[contender] = () => run(chunks);
+      if (!(name === 'line_8MiB' && size !== 'event' && size < 1024)) {
+        for (const [contender, run] of Object.entries(eventSources)) runs[contender] = () => run(chunks);
+      }
       const row = await timeRoundRobin(runs, RUNS);
-      console.log(`${name} @ ${size} B\n${describe(row, bytes.length)}`);
+      console.log(`${name} @ ${chunkLabel(size)}\n${describe(row, bytes.length)}`);
       let summary = `  createParser vs eventsource-parser: ${ratio(row, 'eventsource-parser 4', 'wasm-eventsource createParser')}`;
       summary += `; wasm2js: ${ratio(row, 'eventsource-parser 4', 'wasm2js createParser')}`;
       if (row['npm eventsource EventSource']) summary += `; EventSource vs npm eventsource: ${ratio(row, 'npm eventsource EventSource', 'wasm-eventsource EventSource')}`;
       console.log(summary);
+      const target = PARSER_TARGETS.find((t) => t.workload === name && t.chunk === size);
+      if (target) targets.ratio(`createParser: ${target.label}`, ratioOf(row, 'eventsource-parser 4', 'wasm-eventsource createParser'), target.ratio);
+      if (size === 65536) coreNsPerEvent[name] = (row['WASM core alone (no strings)'] * 1e6) / eventsIn(bytes);
     }
   });
+  const native = nativeNsPerEvent(root, Object.keys(coreNsPerEvent));
+  if (native === null) {
+    console.log('\n(The native figures need build/release/sse_bench: `npm test` builds it.)');
+  } else {
+    console.log('\n## The WebAssembly core alone against the native parser, per event (64 KiB chunks)');
+    for (const [name, ns] of Object.entries(coreNsPerEvent)) {
+      if (native[name] === undefined) continue;
+      console.log(`    ${name}: module ${ns.toFixed(1)} ns, native ${native[name].toFixed(1)} ns: ×${(ns / native[name]).toFixed(2)}`);
+      if (name === 'tiny' || name === 'llm_tokens') targets.bound(`module alone / native parser per event: ${name}`, ns / native[name], 2, '×');
+    }
+  }
 }
 
 if (sections.has('long-lived')) {
@@ -76,7 +116,7 @@ if (sections.has('long-lived')) {
       const chunks = chunked(bytes, size);
       const runs = Object.fromEntries(Object.entries(longLived).map(([contender, run]) => [contender, () => run(chunks)]));
       const row = await timeRoundRobin(runs, RUNS);
-      console.log(`${name} @ ${size} B\n${describe(row, bytes.length)}`);
+      console.log(`${name} @ ${chunkLabel(size)}\n${describe(row, bytes.length)}`);
       console.log(`  createParser vs eventsource-parser: ${ratio(row, 'eventsource-parser 4', 'wasm-eventsource createParser')}`);
     }
   });
@@ -85,14 +125,40 @@ if (sections.has('long-lived')) {
 if (sections.has('stream')) {
   await section('EventSourceParserStream', async (name, bytes) => {
     if (name === 'line_8MiB') return;
-    for (const size of chunkSizes.filter((size) => size >= 1024)) {
+    for (const size of chunkSizes.filter((size) => size === 'event' || size >= 1024)) {
       const chunks = chunked(bytes, size);
       const runs = Object.fromEntries(Object.entries(streams).map(([contender, run]) => [contender, () => run(chunks)]));
       const row = await timeRoundRobin(runs, RUNS);
-      console.log(`${name} @ ${size} B\n${describe(row, bytes.length)}`);
+      console.log(`${name} @ ${chunkLabel(size)}\n${describe(row, bytes.length)}`);
       console.log(`  vs eventsource-parser/stream: ${ratio(row, 'eventsource-parser/stream', 'wasm-eventsource EventSourceParserStream')}`);
+      if (name === STREAM_TARGET.workload) {
+        const measured = ratioOf(row, 'eventsource-parser/stream', 'wasm-eventsource EventSourceParserStream');
+        targets.ratio(`EventSourceParserStream: LLM events, ${chunkLabel(size)}`, measured, STREAM_TARGET.ratio);
+      }
     }
   });
+}
+
+if (sections.has('network')) {
+  console.log('\n## EventSource in Node: a local server writes LLM events one per write; CPU per event');
+  const cpu = await measureNetwork({ EventSource: implementations.EventSource, NpmEventSource, runs: RUNS });
+  for (const [name, us] of Object.entries(cpu)) console.log(`    ${name}: ${us.toFixed(2)} µs`);
+  const npm = cpu['npm eventsource 5'];
+  const ours = cpu['wasm-eventsource EventSource'];
+  console.log(`  CPU per event against npm eventsource 5: ×${(ours / npm).toFixed(2)}; node:http's read alone is ×${(cpu['node:http read alone (bytes, no parsing)'] / npm).toFixed(2)} of it`);
+  targets.bound('EventSource in Node: CPU per event / npm eventsource 5', ours / npm, 0.5, '×');
+}
+
+if (sections.has('cold')) {
+  console.log('\n## Cold start: from import to the first parsed event (fresh processes, fresh workerd)');
+  const node = measureNodeColdStart(distIndex, Math.max(RUNS, 9));
+  for (const [which, times] of Object.entries(node)) {
+    console.log(`    Node, ${which}: ${times.totalMs.toFixed(2)} ms (import ${times.importMs.toFixed(2)}, first parser ${times.createMs.toFixed(2)}, first feed ${times.feedMs.toFixed(2)})`);
+  }
+  targets.bound('cold start in Node: ours − eventsource-parser', node.ours.totalMs - node['eventsource-parser'].totalMs, 3, 'ms');
+  const workerd = await measureWorkerdColdStart(Math.max(RUNS, 5));
+  for (const [which, ms] of Object.entries(workerd)) console.log(`    workerd, first request, ${which}: ${ms.toFixed(2)} ms`);
+  targets.bound('cold start in workerd: ours − eventsource-parser', workerd.ours - workerd['eventsource-parser'], 3, 'ms');
 }
 
 if (sections.has('stored')) {
@@ -109,6 +175,7 @@ if (sections.has('stored')) {
     samples.sort((a, b) => a.retainedMiB - b.retainedMiB);
     const { retainedMiB, ownKiB, ms } = samples[1];
     console.log(`    ${label}: ${retainedMiB.toFixed(2)} MiB kept alive beyond the strings' own ${ownKiB.toFixed(0)} KiB; parsing ${ms.toFixed(0)} ms`);
+    if (which !== 'eventsource-parser') targets.bound(`stored strings: ${label}`, retainedMiB, 2, 'MiB');
   }
 }
 
@@ -118,7 +185,7 @@ if (sections.has('idle')) {
   // (WebAssembly memory grows by 64 KiB pages: many streams make its figure exact to a few %.)
   const runs = [
     ['stream', 20000, 'wasm-eventsource, EventSource.fromReadableStream (the polyfill alone)'],
-    ['url', 2000, "wasm-eventsource over Node's fetch (its socket and streams included)"],
+    ['url', 2000, 'wasm-eventsource over node:http (its socket and stream included)'],
     ['eventsource', 2000, "npm eventsource 5 over Node's fetch"],
   ];
   for (const [mode, count, label] of runs) {
@@ -129,3 +196,12 @@ if (sections.has('idle')) {
     console.log(`    ${label}, ${count} sources: JS heap ${kib(result.heapBytesPerSource)} KiB + WebAssembly ${kib(result.wasmBytesPerSource)} KiB each`);
   }
 }
+
+if (sections.has('sizes')) {
+  const sizes = JSON.parse(readFileSync(join(root, 'dist', 'sizes.json'), 'utf8'));
+  const dropIn = sizes.find((entry) => entry.file === 'dist/wasm-eventsource.min.js');
+  console.log(`\n## Sizes (dist/sizes.json)\n    the drop-in script: ${dropIn.bytes} bytes, ${dropIn.gzip} gzip`);
+  targets.bound('the drop-in script, gzip', dropIn.gzip, 20000, 'bytes');
+}
+
+targets.print();

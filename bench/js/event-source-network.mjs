@@ -1,10 +1,12 @@
 // The `network` section of `npm run bench`: EventSources in Node against a local server (a child
-// process, so that its CPU is not counted) that writes LLM token events one per write, each
-// write a separate TCP segment, as a model's token stream arrives. Measured: the CPU time (user
-// + system) of this process per event, while one source reads the whole stream; contenders in
-// turn, medians of the runs. Beside the EventSources, the bare reads of the same stream — a
-// node:http response's 'data' events and fetch()'s body reader, bytes only, no parsing — are the
-// floor any EventSource over them stands on.
+// process, so that its CPU is not counted) that writes LLM token events one per write, a write
+// every millisecond, as a model's token stream arrives: each event reaches the client in a read
+// of its own, whatever the client's speed. (Written back to back, events coalesce into fewer
+// reads the slower a client is, which lowers its CPU per event: the figure would reward
+// slowness.) Measured: the CPU time (user + system) of this process per event, while one source
+// reads the whole stream; contenders in turn, medians of the runs. Beside the EventSources, the
+// bare reads of the same stream — a node:http response's 'data' events and fetch()'s body reader,
+// bytes only, no parsing — are the floor any EventSource over them stands on.
 import { fork } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -16,20 +18,22 @@ const llmEvent = (i) =>
   `event: completion.delta\nid: ${1000000 + i}\ndata: {"id":"chatcmpl-8x1Yb2","object":"chat.completion.chunk",` +
   `"created":1700000000,"choices":[{"index":0,"delta":{"content":"${TOKENS[i % 8]}"},"finish_reason":null}]}\n\n`;
 
-// The server: GET /?events=N writes N events, one per write, each after the previous one left
-// (setImmediate between writes), then ends the response.
+// The server: GET /?events=N writes N events, one per write and per millisecond, then ends the
+// response.
 if (process.argv[2] === 'serve') {
   const { createServer } = await import('node:http');
   const server = createServer((req, res) => {
     const events = Number(new URL(req.url, 'http://x').searchParams.get('events') ?? 1000);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
     let i = 0;
-    const next = () => {
-      if (i === events) return res.end();
-      res.write(llmEvent(i++));
-      setImmediate(next);
-    };
-    next();
+    const timer = setInterval(() => {
+      if (i === events) {
+        clearInterval(timer);
+        res.end();
+      } else {
+        res.write(llmEvent(i++));
+      }
+    }, 1);
   });
   server.listen(0, '127.0.0.1', () => process.send(server.address().port));
 }
@@ -85,7 +89,7 @@ async function fetchRead(url) {
  * Runs the section: `contenders` maps a name to (url) => Promise; returns the median CPU µs per
  * event of each.
  */
-export async function measureNetwork({ EventSource, NpmEventSource, events = 20000, runs = 5 }) {
+export async function measureNetwork({ EventSource, NpmEventSource, events = 2000, runs = 5 }) {
   const server = await startEventServer();
   const contenders = {
     'wasm-eventsource EventSource': eventSourceRun(EventSource),
@@ -96,7 +100,7 @@ export async function measureNetwork({ EventSource, NpmEventSource, events = 200
   };
   try {
     const url = server.url(events);
-    for (const run of Object.values(contenders)) await run(server.url(500)); // warm-up
+    for (const run of Object.values(contenders)) await run(server.url(200)); // warm-up
     const samples = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
     for (let i = 0; i < runs; i++) {
       for (const [name, run] of Object.entries(contenders)) {

@@ -26,9 +26,25 @@ export const workloads = {
   line_8MiB: encoder.encode(`data: ${'x'.repeat(8 << 20)}\n\n`),
 };
 
-/** `bytes` cut into chunks of `size`. */
+/** `bytes` cut into chunks of `size`, or (size 'event') one event per chunk, as a stream whose
+ *  server writes each event on its own arrives. */
 export function chunked(bytes, size) {
+  if (size === 'event') return eventChunks(bytes);
   const chunks = [];
   for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+  return chunks;
+}
+
+// Each event (up to and with the LF LF that ends it) a chunk of its own.
+function eventChunks(bytes) {
+  const chunks = [];
+  let start = 0;
+  for (let at = 1; at < bytes.length; at++) {
+    if (bytes[at] === 0x0a && bytes[at - 1] === 0x0a) {
+      chunks.push(bytes.subarray(start, at + 1));
+      start = at + 1;
+    }
+  }
+  if (start < bytes.length) chunks.push(bytes.subarray(start));
   return chunks;
 }
