@@ -352,6 +352,42 @@ std::size_t sequence_length(const unsigned char* p, const unsigned char* end,
   return length;
 }
 
+// The end of the run of ASCII bytes at `p`: sixteen at a time with SIMD, else eight (values
+// that need validating are mostly ASCII, e.g. JSON with a few other characters).
+const unsigned char* skip_ascii(const unsigned char* p, const unsigned char* end) {
+#if defined(SSE_SCAN_X86)
+  for (; end - p >= 16; p += 16) {
+    const auto high = static_cast<unsigned>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+    if (high != 0) return p + __builtin_ctz(high);
+  }
+#elif defined(SSE_SCAN_WASM)
+  for (; end - p >= 16; p += 16) {
+    const auto high = static_cast<std::uint32_t>(wasm_i8x16_bitmask(wasm_v128_load(p)));
+    if (high != 0) return p + __builtin_ctz(high);
+  }
+#endif
+  for (; end - p >= 8; p += 8) {
+    const std::uint64_t high = load_word(reinterpret_cast<const char*>(p)) & kHighBits;
+    if (high != 0) return std::endian::native == std::endian::little ? p + __builtin_ctzll(high) / 8 : p;
+  }
+  while (p != end && *p < 0x80) ++p;
+  return p;
+}
+
+// Whether `value` holds a NUL byte, eight bytes at a time (an inline loop: in WebAssembly memchr
+// is a call out to the library per `id` line).
+bool contains_nul(std::string_view value) {
+  const char* p = value.data();
+  const char* end = p + value.size();
+  for (; end - p >= 8; p += 8) {
+    if (zero_bytes(load_word(p)) != 0) return true;
+  }
+  for (; p != end; ++p) {
+    if (*p == '\0') return true;
+  }
+  return false;
+}
+
 bool is_ascii_digits(std::string_view value) {
   return std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -408,12 +444,8 @@ bool is_valid(std::string_view bytes) {
   const auto* end = p + bytes.size();
   std::size_t invalid_length = 0;
   while (p != end) {
-    if (end - p >= 8 && (load_word(reinterpret_cast<const char*>(p)) & kHighBits) == 0) {
-      p += 8;  // eight ASCII bytes
-      continue;
-    }
     if (*p < 0x80) {
-      ++p;
+      p = skip_ascii(p, end);
       continue;
     }
     const std::size_t length = sequence_length(p, end, &invalid_length);
@@ -456,14 +488,10 @@ void append_with_replacement(std::string& out, std::string_view bytes) { append_
   std::size_t units = 0;
   std::size_t invalid_length = 0;
   while (p != end) {
-    if (end - p >= 8 && (load_word(reinterpret_cast<const char*>(p)) & kHighBits) == 0) {
-      p += 8;  // eight ASCII bytes
-      units += 8;
-      continue;
-    }
     if (*p < 0x80) {
-      ++p;
-      ++units;
+      const unsigned char* ascii_end = skip_ascii(p, end);
+      units += static_cast<std::size_t>(ascii_end - p);
+      p = ascii_end;
       continue;
     }
     const std::size_t length = sequence_length(p, end, &invalid_length);
@@ -929,10 +957,15 @@ void Parser::process_field(Field field, std::string_view value, std::string_view
     // "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the
     // field value. Otherwise, ignore the field." U+0000 is the byte 0x00 and nothing else in
     // UTF-8, before or after decoding.
-    if (value.find('\0') == std::string_view::npos) {
+    if (!contains_nul(value)) {
       // (The sink gets the value where it lies, in the chunk when it needed no repair: a binding
       // can refer to it there instead of copying the buffer.)
       const std::string_view id = decoded(value, non_ascii);
+      if (id_is_last_) {  // the buffer stood for the string too: the string keeps it
+        std::swap(last_event_id_, id_buffer_);
+        id_is_last_ = false;
+        last_event_id_view_ = last_event_id_.view();
+      }
       assign_value(id_buffer_, id);
       id_in_block_ = true;
       sink_.on_id_buffer(id);
@@ -1007,9 +1040,13 @@ bool Parser::set_retry(std::string_view value) {
   discarding_event_ = false;
   const bool id_set = id_in_block_;
   if (id_set) {
-    assign_value(last_event_id_, id_buffer_.view());
+    // "set the event source's last event ID string to the value of the last event ID buffer":
+    // the buffer itself stands for the string until an `id` line changes it (no copy per event).
+    id_is_last_ = true;
+    last_event_id_view_ = id_buffer_.view();
     id_in_block_ = false;
-    sink_.on_id(last_event_id_.view());
+    release_if_outgrown(last_event_id_, id_buffer_.size());  // (stale now: a huge old ID goes)
+    sink_.on_id(last_event_id_view_);
   }
   const bool type_set = !type_.empty();
   if (data_in_view_ || !data_.empty()) {
@@ -1021,7 +1058,7 @@ bool Parser::set_retry(std::string_view value) {
       data_.pop_back();  // every data line appended an LF; the last one goes
       data = data_.view();
     }
-    sink_.on_event({type_set ? type_.view() : std::string_view("message"), data, last_event_id_.view(), type_set,
+    sink_.on_event({type_set ? type_.view() : std::string_view("message"), data, last_event_id_view_, type_set,
                     id_set});  // (one call site: in WebAssembly the binding's sink is inlined here)
     release_if_outgrown(data_, data_.size());  // (a buffer a huge event grew goes at the next small one)
     data_.clear();
@@ -1029,7 +1066,9 @@ bool Parser::set_retry(std::string_view value) {
   if (type_set) type_.clear_retaining(kRetainedCapacity);
 }
 
-std::string_view Parser::decoded(std::string_view raw, bool non_ascii) {
+// (Out of the line loop, whose hot path is ASCII: inlined there, it made tiny events 15% slower
+// in WebAssembly.)
+[[gnu::noinline]] std::string_view Parser::decoded(std::string_view raw, bool non_ascii) {
   if (!non_ascii || utf8::is_valid(raw)) return raw;
   scratch_.clear();
   utf8::append_replacing(scratch_, raw);
@@ -1059,6 +1098,8 @@ SSE_COLD void Parser::set_last_event_id(std::string_view id) {
   assign_value(last_event_id_, copy.view());
   assign_value(id_buffer_, copy.view());
   id_in_block_ = false;
+  id_is_last_ = false;
+  last_event_id_view_ = last_event_id_.view();
 }
 
 }  // namespace sse

@@ -251,7 +251,7 @@ class Parser {
 
   // The last event ID string (what a reconnection sends as Last-Event-ID): set from the
   // last-event-ID buffer at every blank line, even when no event is dispatched.
-  [[nodiscard]] std::string_view last_event_id() const { return last_event_id_.view(); }
+  [[nodiscard]] std::string_view last_event_id() const { return last_event_id_view_; }
   // The last-event-ID buffer: changes as soon as an `id` line is parsed.
   [[nodiscard]] std::string_view last_event_id_buffer() const { return id_buffer_.view(); }
   [[nodiscard]] std::uint64_t reconnection_time() const { return reconnection_time_; }
@@ -328,6 +328,8 @@ class Parser {
   bool at_stream_start_ = true;   // a BOM may still come
   bool skip_lf_ = false;          // the previous chunk ended in CR: a leading LF completes it
   bool id_in_block_ = false;      // the block set id_buffer_: last_event_id_ follows at its end
+  bool id_is_last_ = false;       // the last event ID string is id_buffer_ (last_event_id_ is stale)
+  std::string_view last_event_id_view_;  // the last event ID string: id_buffer_ or last_event_id_
   bool discarding_event_ = false;  // skip_event: the block outgrew the limit; data and type are dropped
   bool discarding_line_ = false;   // skip_event: the current line outgrew it and is dropped to its end
   ParseError error_ = ParseError::none;
