@@ -55,10 +55,40 @@ function ignoredFieldError(kind, line) {
   return new ParseError(`Unknown field "${shown}"`, { type: 'unknown-field', field, value, line });
 }
 
+// eventsource-parser buffers an unterminated line only while it may still become a field it
+// knows (a prefix of `data`, `event`, `id` or `retry`, or one of them and a colon); any other is
+// dropped unbuffered, so the end of the stream (reset({ consume: true })) never reports it.
+const KNOWN_FIELDS = ['data', 'event', 'id', 'retry'];
+function mayBecomeField(line) {
+  const colon = line.indexOf(':');
+  const name = colon === -1 ? line : line.slice(0, colon);
+  return KNOWN_FIELDS.some((field) => (colon === -1 ? field.startsWith(name) : field === name));
+}
+
+// The records of reset({ consume: true }) without the unknown-field or ignored-retry report of
+// a line that eventsource-parser would have dropped unbuffered.
+function withoutDroppedLine(batch) {
+  const { records } = batch;
+  const dropped = (i) => {
+    const kind = records[i] & 0xff;
+    return (kind === UNKNOWN_FIELD || kind === INVALID_RETRY) && !mayBecomeField(textAt(batch, i));
+  };
+  let any = false;
+  for (let i = 0; i < records.length && !any; i += RECORD_WORDS) any = dropped(i);
+  if (!any) return batch;
+  const kept = [];
+  for (let i = 0; i < records.length; i += RECORD_WORDS) {
+    if (!dropped(i)) kept.push(records[i], records[i + 1], records[i + 2]);
+  }
+  releaseBatch(batch);
+  return { records: kept, text: batch.text, wide: batch.wide };
+}
+
 /** Checks createParser's config the way eventsource-parser's users meet it; returns the limit. */
 function checkConfig(config) {
   if (typeof config === 'function') {
-    throw new TypeError('`config` must be an object, got a function: did you mean `createParser({ onEvent: fn })`?');
+    // (eventsource-parser's words, which users may match.)
+    throw new TypeError('`config` must be an object, got a function instead. Did you mean `createParser({onEvent: fn})`?');
   }
   if (config === null || typeof config !== 'object') {
     throw new TypeError(`createParser() takes an object of callbacks, got ${describeValue(config)}`);
@@ -153,7 +183,7 @@ export function createParser(config, { reportIgnored } = {}) {
         } else if (kind === ERROR) {
           terminated = true;
           onError?.(
-            new ParseError(`Buffered data exceeded the max buffer size of ${limit} bytes`, {
+            new ParseError(`Buffered data exceeded max buffer size of ${limit} bytes`, {
               type: 'max-buffer-size-exceeded',
             }),
           );
@@ -186,8 +216,7 @@ export function createParser(config, { reportIgnored } = {}) {
     feed(chunk) {
       if (terminated) {
         throw new Error(
-          `Cannot feed parser: it was terminated after exceeding the max buffer size of ${limit} bytes. ` +
-            'Call `reset()` to resume parsing.',
+          'Cannot feed parser: it was terminated after exceeding the configured max buffer size. Call `reset()` to resume parsing.',
         );
       }
       if (typeof chunk === 'string') {
@@ -209,7 +238,9 @@ export function createParser(config, { reportIgnored } = {}) {
       terminated = false;
       bomText = '';
       bomChecked = false;
-      deliver(session.reset(Boolean(options?.consume)));
+      const consume = Boolean(options?.consume);
+      const batch = session.reset(consume);
+      deliver(consume ? withoutDroppedLine(batch) : batch);
     },
     /** The last-event-ID buffer: moves at every `id` line, also inside the callbacks. */
     get lastEventId() {
