@@ -159,10 +159,14 @@ function checkResponse(response) {
   if (response === null || typeof response !== 'object') return `fetch() resolved to ${describeValue(response)}, not a Response`;
   if (typeof response.status !== 'number') return 'the response has no numeric status';
   if (typeof response.headers?.get !== 'function') return 'the response has no headers with a get() method';
-  const { body } = response;
-  if (body != null && typeof body.getReader !== 'function') {
-    return `the response body is ${describeValue(body)}, not a ReadableStream`;
-  }
+  return null;
+}
+
+// The body of a response that opened the source: a stream to read, or what is wrong with it.
+// (As eventsource 5 does, only once status and type are right: a 404 without a body is a 404.)
+function bodyProblem(body) {
+  if (body == null) return 'the response has no body';
+  if (typeof body.getReader !== 'function') return `the response body is ${describeValue(body)}, not a ReadableStream`;
   return null;
 }
 
@@ -173,16 +177,30 @@ function errorText(error) {
   return `${error.message}${cause}`;
 }
 
-// The `message` of each error event (eventsource 5's ErrorEvent has one), by reason.
+// A failed fetch as eventsource 5 words it: an error with a cause as "Name: message: <cause>", an
+// AggregateError as its errors joined by ", ", else the message ("TypeError: fetch failed:
+// connect ECONNREFUSED 127.0.0.1:9" in Node, "TypeError: Failed to fetch" in Chromium).
+function fetchErrorText(error) {
+  if (!(error instanceof Error)) return String(error);
+  if (Array.isArray(error.errors)) return error.errors.map(fetchErrorText).join(', ');
+  if (error.cause instanceof Error) return `${error}: ${fetchErrorText(error.cause)}`;
+  return error.message;
+}
+
+// eventsource 5's message for a response body that is missing or no web stream.
+const INVALID_BODY = 'Invalid response body, expected a web ReadableStream';
+
+// The `message` of each error event (eventsource 5's ErrorEvent has one), by reason: eventsource
+// 5's own words where it has them (users log and match them), else ours.
 const MESSAGES = {
-  network: (d) => `Network error${d.error !== undefined ? `: ${errorText(d.error)}` : ''}`,
+  network: (d) => (d.error !== undefined ? fetchErrorText(d.error) : 'Network error'),
   'end-of-stream': () => 'The server ended the stream',
-  'http-status': (d) => `Non-200 status code (${d.status})`,
-  'mime-type': (d) => `Invalid content type ${JSON.stringify(d.contentType ?? '')}, expected "text/event-stream"`,
+  'http-status': (d) => (d.status === 204 ? 'Server sent HTTP 204, not reconnecting' : `Non-200 status code (${d.status})`),
+  'mime-type': () => 'Invalid content type, expected "text/event-stream"',
   scheme: (d) => `EventSource cannot fetch ${d.url} (only http:, https: and data: URLs)`,
   aborted: () => 'The request was aborted',
   'heartbeat-timeout': (d) => `Nothing arrived for ${d.timeout} ms`,
-  'buffer-limit': (d) => `An event or line exceeded the limit of ${d.limit} bytes`,
+  'buffer-limit': (d) => `Buffered data exceeded max buffer size of ${d.limit} bytes`,
   'reconnect-limit': (d) => `Gave up after ${d.attempts} reconnection attempts (last failure: ${d.cause})`,
   headers: (d) => `Invalid request headers: ${errorText(d.error)}`,
   cors: () => 'The cross-origin request was refused (CORS)',
@@ -193,14 +211,15 @@ const MESSAGES = {
 };
 
 // The `error` event: a plain Event, as the standard fires, with the diagnostics the polyfill
-// knows as read-only properties. `code` is the HTTP status of a refused response (eventsource
-// 5's name for it).
+// knows as read-only properties. `code` is the HTTP status of the response that failed it
+// (eventsource 5's name for it); like eventsource 5's ErrorEvent, every error event has the keys
+// `code` and `message`, `code` undefined when no response is to blame.
 function errorEvent(details) {
   const event = new Event('error');
   const message = details.message ?? MESSAGES[details.reason]?.(details);
-  const code = details.reason === 'http-status' || details.reason === 'mime-type' ? details.status : undefined;
+  const code = details.code ?? (details.reason === 'http-status' || details.reason === 'mime-type' ? details.status : undefined);
   for (const [key, value] of Object.entries({ ...details, code, message })) {
-    if (value !== undefined) Object.defineProperty(event, key, { value, enumerable: true });
+    if (value !== undefined || key === 'code' || key === 'message') Object.defineProperty(event, key, { value, enumerable: true });
   }
   return event;
 }
@@ -500,6 +519,14 @@ export class WasmEventSource extends EventTargetBase {
     this.dispatchEvent(new Event('open'));
     if (!current()) {
       cancelQuietly(response.body);
+      return false;
+    }
+    // (A custom fetch's: the platform's always has a stream. Open first, then fail, as
+    // eventsource 5 does and as a body whose reader fails does.)
+    const problem = bodyProblem(response.body);
+    if (problem !== null) {
+      cancelQuietly(response.body);
+      this.#fail({ reason: 'invalid-response', problem, status: response.status, code: response.status, message: INVALID_BODY });
       return false;
     }
     this.#armHeartbeat();
