@@ -92,15 +92,39 @@ function utf8ByteString(text) {
   return out;
 }
 
-// WebKit's fetch() UTF-8-encodes a header value given as a byte string (each character becomes
-// its UTF-8 bytes), which would send the ID's bytes encoded twice. There the ID goes as its own
-// characters when they all fit in a byte (U+0000-U+00FF): WebKit's encoding then sends exactly
-// its UTF-8 bytes. An ID beyond U+00FF cannot be sent right through WebKit's fetch() at all.
-const fetchEncodesHeadersAsUtf8 =
-  typeof navigator === 'object' && /AppleWebKit\//.test(navigator.userAgent ?? '') && !/(Chrome|Chromium|Edg)\//.test(navigator.userAgent);
+// §9.2.3 sends Last-Event-ID as "the last event ID string, encoded as UTF-8": a byte string of
+// those bytes, which fetch() puts on the wire one byte per character (the Fetch standard; so do
+// Chromium, Firefox, Node, Deno and Bun). Two platforms send a header value's characters as
+// UTF-8 instead, which would encode the ID's bytes twice; there the ID goes as its own text:
+// - 'text': Headers take any text, a character above U+00FF too, and fetch() sends its UTF-8
+//   (workerd). That shows without a request: the probe below.
+// - 'latin1-text': WebKit. Its Headers refuse a character above U+00FF as the standard says, yet
+//   below them every header value's characters go out as UTF-8 (WebKitGTK hands libsoup each
+//   value as String::utf8()), so "é" goes out as C3 A9 and "\xC3\xA9" as C3 83 C2 A9. Nothing a
+//   page can call shows that short of a request to a server that echoes the bytes, so WebKit is
+//   known by its user agent. Whatever a WebKit port's encoding, a value given as the ID's own
+//   characters goes out as WebKit's own EventSource sends the ID (both hand it the same string). An ID within U+0000-U+00FF goes as itself: exactly its UTF-8 on the wire, as
+//   WebKit's own EventSource sends it. One beyond U+00FF cannot be sent so (the wire can then
+//   only carry a byte of 0x80 or more as the second of a C2 or C3 pair): it goes as the standard's
+//   byte string, which arrives encoded twice (decode it as UTF-8 twice to get the ID back).
+let headerEncoding;
+function platformHeaderEncoding() {
+  if (headerEncoding !== undefined) return headerEncoding;
+  headerEncoding = 'bytes';
+  try {
+    new Headers({ probe: '\u2713' });
+    headerEncoding = 'text';
+  } catch {
+    const userAgent = typeof navigator === 'object' ? `${navigator?.userAgent ?? ''}` : '';
+    if (/AppleWebKit\//.test(userAgent) && !/(Chrome|Chromium|Edg)\//.test(userAgent)) headerEncoding = 'latin1-text';
+  }
+  return headerEncoding;
+}
 
 function lastEventIdHeader(id) {
-  return fetchEncodesHeadersAsUtf8 && /^[\0-\xff]*$/.test(id) ? id : utf8ByteString(id);
+  const encoding = platformHeaderEncoding();
+  if (encoding === 'text' || (encoding === 'latin1-text' && /^[\0-\xff]*$/.test(id))) return id;
+  return utf8ByteString(id);
 }
 
 function mimeEssence(contentType) {
@@ -113,7 +137,7 @@ function mimeEssence(contentType) {
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
 const NOT_A_BYTE_STRING = /[^\x00-\xff]/;
-function checkHeaders(headers) {
+function checkHeaders(headers, anyText = platformHeaderEncoding() === 'text') {
   if (headers === null || typeof headers !== 'object') {
     throw new TypeError(`The headers option must give an object, got ${describeValue(headers)}`);
   }
@@ -122,7 +146,7 @@ function checkHeaders(headers) {
     if (FORBIDDEN_IN_VALUE.test(String(value))) {
       throw new TypeError(`The value of header ${name} holds CR, LF or NUL`);
     }
-    if (NOT_A_BYTE_STRING.test(String(value))) {
+    if (!anyText && NOT_A_BYTE_STRING.test(String(value))) {
       throw new TypeError(`The value of header ${name} is not a byte string (a character above U+00FF)`);
     }
   }
