@@ -108,6 +108,12 @@ function checkConfig(config) {
   return Math.min(Math.floor(maxBufferSize), MAX_LIMIT); // Infinity: as much as the module holds
 }
 
+// Whether a non-empty chunk leaves the stream inside a line (it does not end in CR or LF).
+function endsInsideLine(chunk) {
+  const last = typeof chunk === 'string' ? chunk.charCodeAt(chunk.length - 1) : chunk[chunk.length - 1];
+  return last !== 0x0a && last !== 0x0d;
+}
+
 // eventsource-parser strips one leading BOM from text whether it was decoded (U+FEFF) or read
 // as Latin-1 (its three UTF-8 bytes as three characters). The module strips the UTF-8 one.
 const LATIN1_BOM = '\xEF\xBB\xBF';
@@ -129,6 +135,7 @@ export function createParser(config, { reportIgnored } = {}) {
   let idBuffer = ''; // the last-event-ID buffer, as the records so far have set it
   let bomText = ''; // text held back while it may still be the start of a Latin-1 BOM
   let bomChecked = false;
+  let lineOpen = false; // the stream fed since the last reset ends inside a line
   let delivering = false;
   const queued = []; // batches parsed by feed() calls from inside a callback
 
@@ -221,7 +228,10 @@ export function createParser(config, { reportIgnored } = {}) {
       }
       if (typeof chunk === 'string') {
         const text = withBomChecked(chunk);
-        if (text !== '') deliver(session.feed(text));
+        if (text === '') return;
+        const batch = session.feed(text);
+        lineOpen = endsInsideLine(text); // (before the callbacks, which may feed more)
+        deliver(batch);
         return;
       }
       const bytes = requireBytes(chunk); // a TypeError for anything else, before any parsing
@@ -229,18 +239,30 @@ export function createParser(config, { reportIgnored } = {}) {
       if (bomText !== '') {
         const held = bomText; // text held back for the BOM check: it came first
         bomText = '';
+        lineOpen = true;
         deliver(session.feed(held));
       }
-      deliver(session.feed(bytes));
+      if (bytes.length === 0) return;
+      const batch = session.feed(bytes);
+      lineOpen = endsInsideLine(bytes);
+      deliver(batch);
     },
     reset(options) {
-      if (options?.consume && bomText !== '' && !terminated) deliver(session.feed(bomText));
+      // (Past the limit eventsource-parser has dropped the line already: nothing to consume.)
+      const consume = Boolean(options?.consume) && !terminated;
+      if (consume && bomText !== '') {
+        lineOpen = true;
+        deliver(session.feed(bomText));
+      }
+      // Only an unterminated line is consumed: a line end after a complete one would be a blank
+      // line, dispatching the pending event, which eventsource-parser drops like any reset.
+      const consumeLine = consume && lineOpen;
       terminated = false;
       bomText = '';
       bomChecked = false;
-      const consume = Boolean(options?.consume);
-      const batch = session.reset(consume);
-      deliver(consume ? withoutDroppedLine(batch) : batch);
+      lineOpen = false;
+      const batch = session.reset(consumeLine);
+      deliver(consumeLine ? withoutDroppedLine(batch) : batch);
     },
     /** The last-event-ID buffer: moves at every `id` line, also inside the callbacks. */
     get lastEventId() {

@@ -189,7 +189,7 @@ export const parserContractChecks = [
     },
   },
   {
-    name: 'eventsource-parser contract: reset({ consume: true }) parses the unterminated line if it may still become a field; without consume, or for any other line, it is dropped unreported',
+    name: 'eventsource-parser contract: reset({ consume: true }) parses the unterminated line if it may still become a field; without consume, or for any other line, it is dropped unreported; the pending event is dropped in every case',
     run({ createParser }) {
       const { parser, calls } = tracer(createParser);
       parser.feed('retry: 77');
@@ -205,6 +205,9 @@ export const parserContractChecks = [
       parser.feed('dat');
       parser.reset({ consume: true });
       parser.feed('retry: x');
+      parser.reset({ consume: true });
+      // After complete lines there is nothing to consume: the pending event is dropped.
+      parser.feed('data: pending\n');
       parser.reset({ consume: true });
       deepEqual(calls, [['retry', 77], unknown('dat', '', 'dat'), invalidRetry('x', 'retry: x')]);
     },

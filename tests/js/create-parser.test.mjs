@@ -328,6 +328,21 @@ describe('createParser side by side with eventsource-parser 4', () => {
     assert.deepEqual(ours.map(([name, value]) => [name, value.line]), [['error', 'dat']]);
   });
 
+  test('eventsource-parser contract: reset({ consume: true }) after complete lines dispatches nothing: the pending event is dropped as at any reset', () => {
+    for (const input of ['data: x\n', 'data: x\r', 'data: x\r\n', 'id: 1\ndata: x\n', 'data: x\ndata: y', 'data: x\n: c', 'event: e\ndata: x\n']) {
+      const script = (chunk) => ({ feed, reset }) => {
+        feed(chunk);
+        reset({ consume: true });
+        feed('\n');
+      };
+      const { ours, peer } = sideBySide({}, script(input));
+      assert.deepEqual(ours, peer, JSON.stringify(input));
+      assert.deepEqual(ours.filter(([name]) => name === 'event'), [], JSON.stringify(input));
+      // The same as bytes (eventsource-parser takes text only).
+      assert.deepEqual(sideBySide({}, script(new TextEncoder().encode(input))).ours, peer, `${JSON.stringify(input)} as bytes`);
+    }
+  });
+
   test('eventsource-parser contract: createParser(fn) throws its TypeError, word for word', () => {
     const thrown = (create) => {
       try {
