@@ -288,6 +288,8 @@ export class WasmEventSource extends EventTargetBase {
       Object.defineProperty(this.prototype, name, descriptor);
     }
     Object.defineProperty(this, Symbol.for('eventsource.supports-fetch-override'), { value: true });
+    // The interface's name, as the browsers' and eventsource 5's (what Node prints an instance as).
+    Object.defineProperty(this, 'name', { value: 'EventSource' });
     // `using source = new EventSource(url)` closes it at the end of the block.
     if (typeof Symbol.dispose === 'symbol') {
       Object.defineProperty(this.prototype, Symbol.dispose, {
@@ -464,7 +466,9 @@ export class WasmEventSource extends EventTargetBase {
     this.#armHeartbeat();
     let response;
     try {
-      response = await this.#fetch(this.#requestUrl, {
+      // (A URL object, as eventsource 5 gives its `fetch` option: code written for it may read
+      // `.href` or `.searchParams`; a string is what it becomes anywhere else.)
+      response = await this.#fetch(new URL(this.#requestUrl), {
         method: this.#options.method ?? 'GET',
         headers,
         body: this.#options.body,

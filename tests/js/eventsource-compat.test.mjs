@@ -137,6 +137,23 @@ describe('eventsource contract: error events side by side with eventsource 5 (th
   });
 });
 
+test('eventsource contract: a fetch option is called with a URL object, as eventsource 5 calls it (side by side)', async () => {
+  const url = t.stream(uniquePath(), 'data: x\n\n', { end: false });
+  const inputs = [];
+  for (const Impl of [EventSource, PeerEventSource]) {
+    const source = new Impl(url, {
+      fetch: (input, init) => {
+        inputs.push({ isURL: input instanceof URL, href: input.href });
+        return fetch(input, init);
+      },
+    });
+    await nextEvent(source, 'message');
+    source.close();
+  }
+  assert.deepEqual(inputs[0], inputs[1], 'ours (actual) vs eventsource 5 (expected)');
+  assert.deepEqual(inputs[0], { isURL: true, href: url });
+});
+
 test('eventsource contract: the class carries Symbol.for("eventsource.supports-fetch-override")', () => {
   assert.equal(EventSource[Symbol.for('eventsource.supports-fetch-override')], true);
   const descriptor = Object.getOwnPropertyDescriptor(EventSource, Symbol.for('eventsource.supports-fetch-override'));
