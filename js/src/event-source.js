@@ -535,8 +535,10 @@ export class WasmEventSource extends EventTargetBase {
       cancelQuietly(response.body);
       return false;
     }
-    // Reconnections reuse the redirected request's URL (the standard and Chromium).
-    if (typeof response.url === 'string' && response.url !== '') {
+    // Reconnections reuse the redirected request's URL (the standard and Chromium). Only a
+    // response that says it was redirected moves it, as in eventsource 5: a fetch option that
+    // answers from another URL (a proxy) is still asked for this one.
+    if (response.redirected === true && typeof response.url === 'string' && response.url !== '') {
       try {
         this.#requestUrl = new URL(response.url).href;
       } catch {}

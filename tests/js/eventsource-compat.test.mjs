@@ -154,6 +154,27 @@ test('eventsource contract: a fetch option is called with a URL object, as event
   assert.deepEqual(inputs[0], { isURL: true, href: url });
 });
 
+test('eventsource contract: a fetch option that answers from another URL without a redirect (a proxy) moves neither the origin nor the reconnection (side by side)', async () => {
+  const seen = [];
+  for (const Impl of [EventSource, PeerEventSource]) {
+    const proxied = t.reconnectingStream(uniquePath('proxy'), 'retry: 20\ndata: first\n\n', 'data: second\n\n');
+    const inputs = [];
+    const origins = [];
+    const source = new Impl('http://example.invalid/stream', {
+      fetch: (input, init) => {
+        inputs.push(String(input));
+        return fetch(proxied, init); // response.url is the proxy's, response.redirected false
+      },
+    });
+    source.onmessage = (event) => origins.push(event.origin);
+    await waitFor(() => origins.length === 2);
+    source.close();
+    seen.push({ inputs, origins });
+  }
+  assert.deepEqual(seen[0], seen[1], 'ours (actual) vs eventsource 5 (expected)');
+  assert.deepEqual(seen[0], { inputs: ['http://example.invalid/stream', 'http://example.invalid/stream'], origins: ['http://example.invalid', 'http://example.invalid'] });
+});
+
 test('eventsource contract: the class carries Symbol.for("eventsource.supports-fetch-override")', () => {
   assert.equal(EventSource[Symbol.for('eventsource.supports-fetch-override')], true);
   const descriptor = Object.getOwnPropertyDescriptor(EventSource, Symbol.for('eventsource.supports-fetch-override'));
