@@ -74,8 +74,13 @@ function validateReplayEvent(event, where) {
 
 function validateChunk(chunk, where) {
   if (typeof chunk === 'string') return;
-  if (!isObject(chunk)) throw new ScenarioError(`${where}: a chunk is a string, {hex}, {repeat, times}, {delay} or {events}`);
-  if ('events' in chunk) {
+  if (!isObject(chunk)) throw new ScenarioError(`${where}: a chunk is a string, {hex}, {repeat, times}, {delay}, {events} or {echo}`);
+  if ('echo' in chunk) {
+    checkKeys(chunk, ['echo'], where);
+    if (typeof chunk.echo !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(chunk.echo)) {
+      throw new ScenarioError(`${where}: "echo" must be a header name`);
+    }
+  } else if ('events' in chunk) {
     checkKeys(chunk, ['events', 'count', 'interval'], where);
     if (!Array.isArray(chunk.events)) throw new ScenarioError(`${where}: "events" must be an array`);
     chunk.events.forEach((event, i) => validateReplayEvent(event, `${where}.events[${i}]`));
@@ -95,7 +100,7 @@ function validateChunk(chunk, where) {
     checkKeys(chunk, ['delay'], where);
     if (typeof chunk.delay !== 'number' || !(chunk.delay >= 0)) throw new ScenarioError(`${where}: "delay" must be a number of ms ≥ 0`);
   } else {
-    throw new ScenarioError(`${where}: a chunk object needs "hex", "repeat", "delay" or "events"`);
+    throw new ScenarioError(`${where}: a chunk object needs "hex", "repeat", "delay", "events" or "echo"`);
   }
 }
 
@@ -304,6 +309,14 @@ export function eventsAfter(chunk, lastEventIdHeader) {
   }
   const rest = chunk.events.slice(start);
   return chunk.count === undefined ? rest : rest.slice(0, chunk.count);
+}
+
+/**
+ * The event an {echo} chunk writes: `data: ` and the bytes the request's header held, as hex
+ * (Node reads header bytes one per character), or `none` without that header; a blank line.
+ */
+export function echoEventText(value) {
+  return `data: ${value === undefined ? 'none' : Buffer.from(value, 'latin1').toString('hex')}\n\n`;
 }
 
 function chunkBytes(chunk) {
@@ -522,6 +535,9 @@ export async function startScenarioServer({ scenarios = new Map(), staticDir, po
       if (closed || res.destroyed) return;
       if (isObject(chunk) && 'delay' in chunk) {
         if (!(await sleep(chunk.delay, run))) return res.destroy();
+      } else if (isObject(chunk) && 'echo' in chunk) {
+        const value = req.headers[chunk.echo.toLowerCase()];
+        if (!(await write(res, Buffer.from(echoEventText(value), 'latin1'), trickle, run))) return res.destroy();
       } else if (isObject(chunk) && 'events' in chunk) {
         const events = eventsAfter(chunk, req.headers['last-event-id']);
         for (let i = 0; i < events.length; i++) {

@@ -78,7 +78,7 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['js/src/index.js'], outfile: 'dist/index.cjs', format: 'cjs' }),
   esbuild.build({
     ...common,
-    plugins: [embedWasm(webWasm), portableModules(['node-http'])], // (a browser has no node:http)
+    plugins: [embedWasm(webWasm), portableModules(['node-http', 'decode-module'])], // (a browser has no node:http, no Buffer)
     entryPoints: ['js/src/drop-in.js'],
     outfile: 'dist/wasm-eventsource.js',
     format: 'iife',
@@ -86,7 +86,7 @@ await Promise.all([
   }),
   esbuild.build({
     ...common,
-    plugins: [embedWasm(webWasm), portableModules(['node-http'])],
+    plugins: [embedWasm(webWasm), portableModules(['node-http', 'decode-module'])],
     entryPoints: ['js/src/drop-in.js'],
     outfile: 'dist/wasm-eventsource.min.js',
     format: 'iife',

@@ -5,11 +5,11 @@
 // none of it.
 import { fileURLToPath } from 'node:url';
 
-/** In an esbuild plugin's setup: resolves ./NAME.js to js/src/NAME-portable.js for each name. */
+/** In an esbuild plugin's setup: resolves ./NAME.js (or ../NAME.js) to js/src/NAME-portable.js. */
 export function usePortableModules(build, names) {
   for (const name of names) {
     const portable = fileURLToPath(new URL(`../js/src/${name}-portable.js`, import.meta.url));
-    build.onResolve({ filter: new RegExp(`^\\./${name}\\.js$`) }, () => ({ path: portable }));
+    build.onResolve({ filter: new RegExp(`^\\.\\.?/${name}\\.js$`) }, () => ({ path: portable }));
   }
 }
 

@@ -103,8 +103,9 @@ export interface WasmEventSourceInit {
   headers?: HeadersRecord | (() => HeadersRecord | Promise<HeadersRecord>) | undefined;
   method?: string | undefined;
   body?: RequestInit['body'] | undefined;
-  /** Your own fetch(); the source passes (url, init) and reads status, headers, url and body. */
-  fetch?: ((url: string, init: RequestInit) => Promise<Response>) | undefined;
+  /** Your own fetch(); the source passes (url, init), the url a URL object as eventsource 5
+   *  passes it, and reads status, headers, redirected, url and body. */
+  fetch?: ((url: string | URL, init: RequestInit) => Promise<Response>) | undefined;
   /** Closes the source when aborted. */
   signal?: AbortSignal | null | undefined;
   /** The initial last event ID (sent as Last-Event-ID on the first request). */
@@ -131,9 +132,10 @@ export interface EventSourceErrorEvent extends Event {
   readonly reason?: EventSourceErrorReason | undefined;
   /** The HTTP status of the response, where there was one. */
   readonly status?: number | undefined;
-  /** eventsource 5's name for the status of a refused response (http-status, mime-type). */
+  /** eventsource 5's: the HTTP status of the response that failed the connection (http-status,
+   *  mime-type, a body that is no stream), else undefined. Every error event has the key. */
   readonly code?: number | undefined;
-  /** What happened, for people. */
+  /** What happened, for people: eventsource 5's words where it has them. */
   readonly message?: string | undefined;
   readonly contentType?: string | null | undefined;
   /** reason 'buffer-limit': the limit in force. */

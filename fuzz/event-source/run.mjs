@@ -53,7 +53,8 @@ export async function runScenario({ EventSource, clock, flush }, scenario) {
   let source;
 
   // The scripted network: request k gets scenario.responses[k], then nothing (a hang).
-  function scriptedFetch(url, init) {
+  function scriptedFetch(input, init) {
+    const url = String(input); // (a URL object, as eventsource 5 gives one)
     const k = requests.length;
     requests.push({ at: clock.now, url, lastEventId: init.headers['Last-Event-ID'] ?? null });
     if (source.readyState === CLOSED) fail(`request ${k} made while CLOSED`);
@@ -147,6 +148,7 @@ export async function runScenario({ EventSource, clock, flush }, scenario) {
     return {
       status: 200,
       url: finalUrl,
+      redirected: finalUrl !== url,
       headers: { get: (name) => (name.toLowerCase() === 'content-type' ? 'text/event-stream' : null) },
       body: { getReader: () => reader, cancel: () => reader.cancel() },
     };

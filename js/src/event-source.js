@@ -3,7 +3,7 @@
 // argument are opt-in.
 import { checkInit } from './event-source-options.js';
 import { createMessageEvent } from './message-event.js';
-import { HAS_NODE_HTTP, nodeGet, readNodeStream, refusedByNodeHttp, useNodeHttp } from './node-http.js';
+import { HAS_NODE_HTTP, isNodeBody, nodeGet, readNodeStream, refusedByNodeHttp, useNodeHttp } from './node-http.js';
 import {
   ERROR,
   EVENT,
@@ -94,15 +94,39 @@ function utf8ByteString(text) {
   return out;
 }
 
-// WebKit's fetch() UTF-8-encodes a header value given as a byte string (each character becomes
-// its UTF-8 bytes), which would send the ID's bytes encoded twice. There the ID goes as its own
-// characters when they all fit in a byte (U+0000-U+00FF): WebKit's encoding then sends exactly
-// its UTF-8 bytes. An ID beyond U+00FF cannot be sent right through WebKit's fetch() at all.
-const fetchEncodesHeadersAsUtf8 =
-  typeof navigator === 'object' && /AppleWebKit\//.test(navigator.userAgent ?? '') && !/(Chrome|Chromium|Edg)\//.test(navigator.userAgent);
+// §9.2.3 sends Last-Event-ID as "the last event ID string, encoded as UTF-8": a byte string of
+// those bytes, which fetch() puts on the wire one byte per character (the Fetch standard; so do
+// Chromium, Firefox, Node, Deno and Bun). Two platforms send a header value's characters as
+// UTF-8 instead, which would encode the ID's bytes twice; there the ID goes as its own text:
+// - 'text': Headers take any text, a character above U+00FF too, and fetch() sends its UTF-8
+//   (workerd). That shows without a request: the probe below.
+// - 'latin1-text': WebKit. Its Headers refuse a character above U+00FF as the standard says, yet
+//   below them every header value's characters go out as UTF-8 (WebKitGTK hands libsoup each
+//   value as String::utf8()), so "é" goes out as C3 A9 and "\xC3\xA9" as C3 83 C2 A9. Nothing a
+//   page can call shows that short of a request to a server that echoes the bytes, so WebKit is
+//   known by its user agent. Whatever a WebKit port's encoding, a value given as the ID's own
+//   characters goes out as WebKit's own EventSource sends the ID (both hand it the same string). An ID within U+0000-U+00FF goes as itself: exactly its UTF-8 on the wire, as
+//   WebKit's own EventSource sends it. One beyond U+00FF cannot be sent so (the wire can then
+//   only carry a byte of 0x80 or more as the second of a C2 or C3 pair): it goes as the standard's
+//   byte string, which arrives encoded twice (decode it as UTF-8 twice to get the ID back).
+let headerEncoding;
+function platformHeaderEncoding() {
+  if (headerEncoding !== undefined) return headerEncoding;
+  headerEncoding = 'bytes';
+  try {
+    new Headers({ probe: '\u2713' });
+    headerEncoding = 'text';
+  } catch {
+    const userAgent = typeof navigator === 'object' ? `${navigator?.userAgent ?? ''}` : '';
+    if (/AppleWebKit\//.test(userAgent) && !/(Chrome|Chromium|Edg)\//.test(userAgent)) headerEncoding = 'latin1-text';
+  }
+  return headerEncoding;
+}
 
 function lastEventIdHeader(id) {
-  return fetchEncodesHeadersAsUtf8 && /^[\0-\xff]*$/.test(id) ? id : utf8ByteString(id);
+  const encoding = platformHeaderEncoding();
+  if (encoding === 'text' || (encoding === 'latin1-text' && /^[\0-\xff]*$/.test(id))) return id;
+  return utf8ByteString(id);
 }
 
 function mimeEssence(contentType) {
@@ -115,7 +139,7 @@ function mimeEssence(contentType) {
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
 const NOT_A_BYTE_STRING = /[^\x00-\xff]/;
-function checkHeaders(headers) {
+function checkHeaders(headers, anyText = platformHeaderEncoding() === 'text') {
   if (headers === null || typeof headers !== 'object') {
     throw new TypeError(`The headers option must give an object, got ${describeValue(headers)}`);
   }
@@ -124,7 +148,7 @@ function checkHeaders(headers) {
     if (FORBIDDEN_IN_VALUE.test(String(value))) {
       throw new TypeError(`The value of header ${name} holds CR, LF or NUL`);
     }
-    if (NOT_A_BYTE_STRING.test(String(value))) {
+    if (!anyText && NOT_A_BYTE_STRING.test(String(value))) {
       throw new TypeError(`The value of header ${name} is not a byte string (a character above U+00FF)`);
     }
   }
@@ -161,10 +185,14 @@ function checkResponse(response) {
   if (response === null || typeof response !== 'object') return `fetch() resolved to ${describeValue(response)}, not a Response`;
   if (typeof response.status !== 'number') return 'the response has no numeric status';
   if (typeof response.headers?.get !== 'function') return 'the response has no headers with a get() method';
-  const { body } = response;
-  if (body != null && typeof body.getReader !== 'function') {
-    return `the response body is ${describeValue(body)}, not a ReadableStream`;
-  }
+  return null;
+}
+
+// The body of a response that opened the source: a stream to read, or what is wrong with it.
+// (As eventsource 5 does, only once status and type are right: a 404 without a body is a 404.)
+function bodyProblem(body) {
+  if (body == null) return 'the response has no body';
+  if (typeof body.getReader !== 'function') return `the response body is ${describeValue(body)}, not a ReadableStream`;
   return null;
 }
 
@@ -175,16 +203,30 @@ function errorText(error) {
   return `${error.message}${cause}`;
 }
 
-// The `message` of each error event (eventsource 5's ErrorEvent has one), by reason.
+// A failed fetch as eventsource 5 words it: an error with a cause as "Name: message: <cause>", an
+// AggregateError as its errors joined by ", ", else the message ("TypeError: fetch failed:
+// connect ECONNREFUSED 127.0.0.1:9" in Node, "TypeError: Failed to fetch" in Chromium).
+function fetchErrorText(error) {
+  if (!(error instanceof Error)) return String(error);
+  if (Array.isArray(error.errors)) return error.errors.map(fetchErrorText).join(', ');
+  if (error.cause instanceof Error) return `${error}: ${fetchErrorText(error.cause)}`;
+  return error.message;
+}
+
+// eventsource 5's message for a response body that is missing or no web stream.
+const INVALID_BODY = 'Invalid response body, expected a web ReadableStream';
+
+// The `message` of each error event (eventsource 5's ErrorEvent has one), by reason: eventsource
+// 5's own words where it has them (users log and match them), else ours.
 const MESSAGES = {
-  network: (d) => `Network error${d.error !== undefined ? `: ${errorText(d.error)}` : ''}`,
+  network: (d) => (d.error !== undefined ? fetchErrorText(d.error) : 'Network error'),
   'end-of-stream': () => 'The server ended the stream',
-  'http-status': (d) => `Non-200 status code (${d.status})`,
-  'mime-type': (d) => `Invalid content type ${JSON.stringify(d.contentType ?? '')}, expected "text/event-stream"`,
+  'http-status': (d) => (d.status === 204 ? 'Server sent HTTP 204, not reconnecting' : `Non-200 status code (${d.status})`),
+  'mime-type': () => 'Invalid content type, expected "text/event-stream"',
   scheme: (d) => `EventSource cannot fetch ${d.url} (only http:, https: and data: URLs)`,
   aborted: () => 'The request was aborted',
   'heartbeat-timeout': (d) => `Nothing arrived for ${d.timeout} ms`,
-  'buffer-limit': (d) => `An event or line exceeded the limit of ${d.limit} bytes`,
+  'buffer-limit': (d) => `Buffered data exceeded max buffer size of ${d.limit} bytes`,
   'reconnect-limit': (d) => `Gave up after ${d.attempts} reconnection attempts (last failure: ${d.cause})`,
   headers: (d) => `Invalid request headers: ${errorText(d.error)}`,
   cors: () => 'The cross-origin request was refused (CORS)',
@@ -195,14 +237,15 @@ const MESSAGES = {
 };
 
 // The `error` event: a plain Event, as the standard fires, with the diagnostics the polyfill
-// knows as read-only properties. `code` is the HTTP status of a refused response (eventsource
-// 5's name for it).
+// knows as read-only properties. `code` is the HTTP status of the response that failed it
+// (eventsource 5's name for it); like eventsource 5's ErrorEvent, every error event has the keys
+// `code` and `message`, `code` undefined when no response is to blame.
 function errorEvent(details) {
   const event = new Event('error');
   const message = details.message ?? MESSAGES[details.reason]?.(details);
-  const code = details.reason === 'http-status' || details.reason === 'mime-type' ? details.status : undefined;
+  const code = details.code ?? (details.reason === 'http-status' || details.reason === 'mime-type' ? details.status : undefined);
   for (const [key, value] of Object.entries({ ...details, code, message })) {
-    if (value !== undefined) Object.defineProperty(event, key, { value, enumerable: true });
+    if (value !== undefined || key === 'code' || key === 'message') Object.defineProperty(event, key, { value, enumerable: true });
   }
   return event;
 }
@@ -240,15 +283,16 @@ export class WasmEventSource extends EventTargetBase {
 
   // The readyState constants as WebIDL defines them (enumerable, neither writable nor
   // configurable, on the constructor and the prototype), and eventsource 5's mark that a
-  // `fetch` option is supported. The class keeps its name in minified builds.
+  // `fetch` option is supported.
   static {
-    Object.defineProperty(this, 'name', { value: 'WasmEventSource' });
     for (const [name, value] of Object.entries({ CONNECTING, OPEN, CLOSED })) {
       const descriptor = { value, enumerable: true, writable: false, configurable: false };
       Object.defineProperty(this, name, descriptor);
       Object.defineProperty(this.prototype, name, descriptor);
     }
     Object.defineProperty(this, Symbol.for('eventsource.supports-fetch-override'), { value: true });
+    // The interface's name, as the browsers' and eventsource 5's (what Node prints an instance as).
+    Object.defineProperty(this, 'name', { value: 'EventSource' });
     // `using source = new EventSource(url)` closes it at the end of the block.
     if (typeof Symbol.dispose === 'symbol') {
       Object.defineProperty(this.prototype, Symbol.dispose, {
@@ -428,16 +472,20 @@ export class WasmEventSource extends EventTargetBase {
     const viaNodeHttp = HAS_NODE_HTTP && this.#options.fetch === undefined && useNodeHttp(this.#requestUrl, this.#options.method, this.#options.body);
     let response;
     try {
-      response = viaNodeHttp ? await nodeGet(this.#requestUrl, headers, controller.signal) : await this.#fetch(this.#requestUrl, {
-        method: this.#options.method ?? 'GET',
-        headers,
-        body: this.#options.body,
-        cache: 'no-store',
-        credentials: this.#withCredentials ? 'include' : 'same-origin',
-        mode: 'cors',
-        redirect: 'follow',
-        signal: controller.signal,
-      });
+      // (A URL object, as eventsource 5 gives its `fetch` option: code written for it may read
+      // `.href` or `.searchParams`; a string is what it becomes anywhere else.)
+      response = viaNodeHttp
+        ? await nodeGet(this.#requestUrl, headers, controller.signal)
+        : await this.#fetch(new URL(this.#requestUrl), {
+            method: this.#options.method ?? 'GET',
+            headers,
+            body: this.#options.body,
+            cache: 'no-store',
+            credentials: this.#withCredentials ? 'include' : 'same-origin',
+            mode: 'cors',
+            redirect: 'follow',
+            signal: controller.signal,
+          });
     } catch (error) {
       if (!current()) return null;
       if (error?.name === 'AbortError' || windowStops() !== stops) {
@@ -495,8 +543,10 @@ export class WasmEventSource extends EventTargetBase {
       cancelQuietly(response.body);
       return false;
     }
-    // Reconnections reuse the redirected request's URL (the standard and Chromium).
-    if (typeof response.url === 'string' && response.url !== '') {
+    // Reconnections reuse the redirected request's URL (the standard and Chromium). Only a
+    // response that says it was redirected moves it, as in eventsource 5: a fetch option that
+    // answers from another URL (a proxy) is still asked for this one.
+    if (response.redirected === true && typeof response.url === 'string' && response.url !== '') {
       try {
         this.#requestUrl = new URL(response.url).href;
       } catch {}
@@ -507,6 +557,14 @@ export class WasmEventSource extends EventTargetBase {
     this.dispatchEvent(new Event('open'));
     if (!current()) {
       cancelQuietly(response.body);
+      return false;
+    }
+    // (A custom fetch's: the platform's always has a stream. Open first, then fail, as
+    // eventsource 5 does and as a body whose reader fails does.)
+    const problem = HAS_NODE_HTTP && isNodeBody(response.body) ? null : bodyProblem(response.body);
+    if (problem !== null) {
+      cancelQuietly(response.body);
+      this.#fail({ reason: 'invalid-response', problem, status: response.status, code: response.status, message: INVALID_BODY });
       return false;
     }
     this.#armHeartbeat();
@@ -525,7 +583,7 @@ export class WasmEventSource extends EventTargetBase {
           : this.#reestablish({ reason: 'network', error, status: 200, contentType }),
       invalid: (problem) => this.#fail({ reason: 'invalid-response', problem }),
     };
-    if (HAS_NODE_HTTP && response.body?.stream !== undefined) {
+    if (HAS_NODE_HTTP && isNodeBody(response.body)) {
       // node:http's body (./node-http.js): each chunk feeds the parser and dispatches its events
       // at once, with no promise per chunk.
       const end = await readNodeStream(response.body, (chunk) => {

@@ -7,6 +7,9 @@ export const HAS_NODE_HTTP = false;
 /** Whether this request can go through node:http(s): never here. */
 export const useNodeHttp = () => false;
 
+/** Whether `body` is a node:http response's: never here. */
+export const isNodeBody = () => false;
+
 /** Whether node:http refused these headers: it is never used here. */
 export const refusedByNodeHttp = () => false;
 

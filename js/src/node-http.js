@@ -20,6 +20,14 @@ const isNode =
   globalThis.Bun === undefined;
 
 const MAX_REDIRECTS = 20; // fetch's
+// The Fetch standard's bad ports: fetch() refuses a request to one ("bad port"), redirected
+// there or not.
+const BAD_PORTS = new Set(
+  [1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,
+   111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
+   540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061,
+   6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080].map(String),
+);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_CODINGS = 5; // undici's
 
@@ -40,6 +48,12 @@ function applicationDispatcher() {
   const dispatcher = globalThis[Symbol.for('undici.globalDispatcher.1')];
   return dispatcher !== undefined && dispatcher?.constructor?.name !== 'Agent';
 }
+
+// Marks the bodies of nodeGet()'s responses (a custom fetch's body is never one).
+const NODE_BODY = Symbol('node:http body');
+
+/** Whether `body` is the body of a nodeGet() response: a Node stream, for readNodeStream(). */
+export const isNodeBody = (body) => body?.[NODE_BODY] === true;
 
 /** Whether this request can go through node:http(s). */
 export function useNodeHttp(url, method, body) {
@@ -120,7 +134,8 @@ function inflate(zlib, options) {
 
 /**
  * GETs `url` as fetch(url, { headers, cache: 'no-store', redirect: 'follow', signal }) would;
- * resolves to { status, url, headers: { get(name) }, body } where `body` is { stream, cancel() }:
+ * resolves to { status, url, redirected, headers: { get(name) }, body } where `body` is
+ * { stream, cancel() } (isNodeBody):
  * `stream` a Node stream of the decoded bytes. Rejects as fetch rejects: a TypeError for a
  * network error, the signal's AbortError, or node:http's own TypeError for headers it refuses
  * (refusedByNodeHttp). Aborting the signal later ends the body with that AbortError.
@@ -155,6 +170,7 @@ export function nodeGet(url, headers, signal) {
     };
 
     const send = () => {
+      if (BAD_PORTS.has(current.port)) return fail(new Error('bad port'));
       const client = getBuiltinModule(current.protocol === 'https:' ? 'node:https' : 'node:http');
       request = client.request(current, { method: 'GET', headers: sent }); // (throws on bad headers)
       request.on('error', fail);
@@ -195,8 +211,10 @@ export function nodeGet(url, headers, signal) {
         settle(resolve, {
           status,
           url: finalUrl.href,
+          redirected: redirects > 0,
           headers: { get: (name) => headerOf(rawHeaders, String(name).toLowerCase()) },
           body: {
+            [NODE_BODY]: true,
             stream,
             cancel() {
               done();

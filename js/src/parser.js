@@ -2,6 +2,7 @@
 // WebAssembly parser.
 import {
   COMMENT,
+  copiedBatch,
   ERROR,
   EVENT,
   ID,
@@ -59,10 +60,39 @@ function ignoredFieldError(kind, line) {
   return new ParseError(`Unknown field "${shown}"`, { type: 'unknown-field', field, value, line });
 }
 
+// eventsource-parser buffers an unterminated line only while it may still become a field it
+// knows (a prefix of `data`, `event`, `id` or `retry`, or one of them and a colon); any other is
+// dropped unbuffered, so the end of the stream (reset({ consume: true })) never reports it.
+const KNOWN_FIELDS = ['data', 'event', 'id', 'retry'];
+function mayBecomeField(line) {
+  const colon = line.indexOf(':');
+  const name = colon === -1 ? line : line.slice(0, colon);
+  return KNOWN_FIELDS.some((field) => (colon === -1 ? field.startsWith(name) : field === name));
+}
+
+// The records of reset({ consume: true }) without the unknown-field or ignored-retry report of
+// a line that eventsource-parser would have dropped unbuffered.
+function withoutDroppedLine(batch) {
+  const dropped = (r) => {
+    const kind = kindAt(batch, r) & 0xff;
+    return (kind === UNKNOWN_FIELD || kind === INVALID_RETRY) && !mayBecomeField(textAt(batch, r));
+  };
+  let any = false;
+  for (let r = 0; r < batch.length && !any; r += RECORD_WORDS) any = dropped(r);
+  if (!any) return batch;
+  const kept = [];
+  for (let r = 0; r < batch.length; r += RECORD_WORDS) {
+    if (!dropped(r)) kept.push(kindAt(batch, r), batch.words[batch.base + r + 1], batch.words[batch.base + r + 2]);
+  }
+  releaseBatch(batch);
+  return copiedBatch(batch, kept);
+}
+
 /** Checks createParser's config the way eventsource-parser's users meet it; returns the limit. */
 function checkConfig(config) {
   if (typeof config === 'function') {
-    throw new TypeError('`config` must be an object, got a function: did you mean `createParser({ onEvent: fn })`?');
+    // (eventsource-parser's words, which users may match.)
+    throw new TypeError('`config` must be an object, got a function instead. Did you mean `createParser({onEvent: fn})`?');
   }
   if (config === null || typeof config !== 'object') {
     throw new TypeError(`createParser() takes an object of callbacks, got ${describeValue(config)}`);
@@ -80,6 +110,12 @@ function checkConfig(config) {
   }
   if (maxBufferSize < 0) throw new RangeError(`createParser(): \`maxBufferSize\` must not be negative, got ${maxBufferSize}`);
   return Math.min(Math.floor(maxBufferSize), MAX_LIMIT); // Infinity: as much as the module holds
+}
+
+// Whether a non-empty chunk leaves the stream inside a line (it does not end in CR or LF).
+function endsInsideLine(chunk) {
+  const last = typeof chunk === 'string' ? chunk.charCodeAt(chunk.length - 1) : chunk[chunk.length - 1];
+  return last !== 0x0a && last !== 0x0d;
 }
 
 // eventsource-parser strips one leading BOM from text whether it was decoded (U+FEFF) or read
@@ -104,6 +140,7 @@ export function createParser(config, { reportIgnored } = {}) {
   let type; // the event type of the typed events, as the TYPE records so far have set it
   let bomText = ''; // text held back while it may still be the start of a Latin-1 BOM
   let bomChecked = false;
+  let lineOpen = false; // the stream fed since the last reset ends inside a line
   let delivering = false;
   const queued = []; // batches parsed by feed() calls from inside a callback
 
@@ -158,7 +195,7 @@ export function createParser(config, { reportIgnored } = {}) {
         } else if (kind === ERROR) {
           terminated = true;
           onError?.(
-            new ParseError(`Buffered data exceeded the max buffer size of ${limit} bytes`, {
+            new ParseError(`Buffered data exceeded max buffer size of ${limit} bytes`, {
               type: 'max-buffer-size-exceeded',
             }),
           );
@@ -192,13 +229,15 @@ export function createParser(config, { reportIgnored } = {}) {
     feed(chunk) {
       if (terminated) {
         throw new Error(
-          `Cannot feed parser: it was terminated after exceeding the max buffer size of ${limit} bytes. ` +
-            'Call `reset()` to resume parsing.',
+          'Cannot feed parser: it was terminated after exceeding the configured max buffer size. Call `reset()` to resume parsing.',
         );
       }
       if (typeof chunk === 'string') {
         const text = withBomChecked(chunk);
-        if (text !== '') deliver(session.feed(text));
+        if (text === '') return;
+        const batch = session.feed(text);
+        lineOpen = endsInsideLine(text); // (before the callbacks, which may feed more)
+        deliver(batch);
         return;
       }
       const bytes = requireBytes(chunk); // a TypeError for anything else, before any parsing
@@ -206,16 +245,30 @@ export function createParser(config, { reportIgnored } = {}) {
       if (bomText !== '') {
         const held = bomText; // text held back for the BOM check: it came first
         bomText = '';
+        lineOpen = true;
         deliver(session.feed(held));
       }
-      deliver(session.feed(bytes));
+      if (bytes.length === 0) return;
+      const batch = session.feed(bytes);
+      lineOpen = endsInsideLine(bytes);
+      deliver(batch);
     },
     reset(options) {
-      if (options?.consume && bomText !== '' && !terminated) deliver(session.feed(bomText));
+      // (Past the limit eventsource-parser has dropped the line already: nothing to consume.)
+      const consume = Boolean(options?.consume) && !terminated;
+      if (consume && bomText !== '') {
+        lineOpen = true;
+        deliver(session.feed(bomText));
+      }
+      // Only an unterminated line is consumed: a line end after a complete one would be a blank
+      // line, dispatching the pending event, which eventsource-parser drops like any reset.
+      const consumeLine = consume && lineOpen;
       terminated = false;
       bomText = '';
       bomChecked = false;
-      deliver(session.reset(Boolean(options?.consume)));
+      lineOpen = false;
+      const batch = session.reset(consumeLine);
+      deliver(consumeLine ? withoutDroppedLine(batch) : batch);
     },
     /** The last-event-ID buffer: moves at every `id` line, also inside the callbacks. */
     get lastEventId() {

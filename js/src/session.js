@@ -86,6 +86,13 @@ function enterModule() {
   return wasm();
 }
 
+/** A batch of the records `words` (a plain array, RECORD_WORDS each) over the pieces of `batch`
+ *  (copied: the session reuses its batch's array). */
+export function copiedBatch(batch, words) {
+  const pieces = batch.pieces.slice(0, batch.pieceCount);
+  return Object.assign(new Batch(), { words, length: words.length, pieces, pieceCount: pieces.length });
+}
+
 /** Ends a batch's delivery: its records may be overwritten from now on. */
 export function releaseBatch(batch) {
   if (batch === lent) lent = null;

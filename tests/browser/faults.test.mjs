@@ -447,6 +447,35 @@ forEachEngine((current) => {
       });
     });
 
+    // The bytes of each Last-Event-ID, echoed by the scenario server as the next event's data.
+    // WebKit's fetch() sends a header value's characters as UTF-8 and its Headers take none above
+    // U+00FF: an ID within U+00FF goes as itself (its UTF-8 on the wire, as WebKit's own sends);
+    // one beyond cannot be sent as its UTF-8 bytes through fetch() at all, and arrives as the
+    // standard's byte string encoded again, its UTF-8 encoded twice (README, "Where engines differ").
+    const twiceEncoded = (id) => Buffer.from(Buffer.from(id, 'utf8').toString('latin1'), 'utf8');
+    test(`Last-Event-ID on the wire, as the server echoes its raw bytes: the ID's UTF-8, as the engine's own sends it${current.is('webkit') ? " (WebKit: for an ID beyond U+00FF the drop-in's arrives as its UTF-8 encoded twice, which WebKit's fetch() cannot avoid)" : ''}`, async () => {
+      const IDS = ['é ß ÿ', '\u2026\u00e9', 'é✓😀'];
+      const stream = scenario('echo-ids', {
+        responses: [
+          ...IDS.map((id, i) => ({ chunks: [...(i === 0 ? ['retry: 20\n'] : []), `id: ${id}\n`, { echo: 'last-event-id' }] })),
+          { chunks: [{ echo: 'last-event-id' }], end: 'hang' },
+        ],
+      });
+      await withPage(async ({ page }) => {
+        const ids = {};
+        for (const impl of IMPLS) ids[impl] = await open(page, impl, stream.url(impl));
+        for (const impl of IMPLS) await waitMessages(page, ids[impl], IDS.length + 1, 8000);
+        for (const impl of IMPLS) {
+          const wire = (id) => (current.is('webkit') && impl === 'wasm' && /[^\0-\xff]/.test(id) ? twiceEncoded(id) : utf8(id));
+          const expected = ['none', ...IDS.map((id) => wire(id).toString('hex'))];
+          const echoed = messagesOf(await logOf(page, ids[impl])).map(([, data]) => data);
+          assert.deepEqual(echoed, expected, `${impl}: the bytes the server echoed`);
+          const logged = stream.gets(impl).map((r) => headerBytes(r.headers['last-event-id'])?.toString('hex') ?? 'none');
+          assert.deepEqual(logged, expected, `${impl}: the bytes the server logged`);
+        }
+      });
+    });
+
     describe('globals', () => {
       // Pages that record the window's own property names into a data attribute (which adds no
       // global) before and after the drop-in's script.

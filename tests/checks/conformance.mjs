@@ -33,6 +33,16 @@ export const conformanceChecks = [
     },
   },
   {
+    name: 'standard: the class is named EventSource (WebIDL\'s interface object; eventsource 5 names its class so too), whatever it is imported as',
+    run({ EventSource }) {
+      equal(EventSource.name, 'EventSource');
+      const source = new EventSource('http://127.0.0.1:9/name', { fetch: () => new Promise(() => {}) });
+      equal(source.constructor.name, 'EventSource');
+      equal(Object.prototype.toString.call(source), '[object EventSource]');
+      source.close();
+    },
+  },
+  {
     name: 'standard: a Symbol as the URL is a TypeError (WebIDL USVString), not a SyntaxError',
     run({ EventSource }) {
       throws(() => new EventSource(Symbol('url')), TypeError);

@@ -37,13 +37,21 @@ function watch(EventSource, fetch, init = {}) {
   });
   for (const type of ['open', 'message', 'error']) {
     source.addEventListener(type, (event) =>
-      log.push({ type, data: event.data, reason: event.reason, message: event.message, state: source.readyState }),
+      log.push({
+        type,
+        data: event.data,
+        reason: event.reason,
+        problem: event.problem,
+        message: event.message,
+        code: event.code,
+        state: source.readyState,
+      }),
     );
   }
   return { source, log, calls };
 }
 
-async function expectInvalidResponse(EventSource, fetch, problem, { opened = false } = {}) {
+async function expectInvalidResponse(EventSource, fetch, problem, { opened = false, message } = {}) {
   const { source, log, calls } = watch(EventSource, fetch);
   await until(() => log.some((e) => e.type === 'error'), 2000, 'an error event');
   await sleep(30); // anything else would come now
@@ -52,7 +60,8 @@ async function expectInvalidResponse(EventSource, fetch, problem, { opened = fal
   const error = log.at(-1);
   equal(error.reason, 'invalid-response', 'reason');
   equal(error.state, 2, 'CLOSED at the error: a broken fetch is not retried');
-  ok(problem.test(error.message), `message ${JSON.stringify(error.message)} matches ${problem}`);
+  ok(problem.test(error.problem), `problem ${JSON.stringify(error.problem)} matches ${problem}`);
+  equal(error.message, message ?? error.problem, 'message');
   equal(source.readyState, 2);
   equal(calls.length, 1, 'one request');
 }
@@ -73,9 +82,20 @@ export const customFetchChecks = [
     ['a string', 'data: x\n\n', /body is a string/],
     ['an object without getReader', { text: () => 'data: x\n\n' }, /body is an object/],
     ['a number', 7, /body is a number/],
+    ['missing (null)', null, /has no body/],
+    ['missing (undefined)', undefined, /has no body/],
   ].map(([what, body, problem]) => ({
-    name: `a response body that is ${what}, not a stream: error "invalid-response", CLOSED`,
-    run: ({ EventSource }) => expectInvalidResponse(EventSource, () => Promise.resolve(responseWith(body)), problem),
+    name: `eventsource contract: a response body that is ${what}, not a stream: open, then error "invalid-response" with eventsource 5's message and code 200, CLOSED`,
+    async run({ EventSource }) {
+      await expectInvalidResponse(EventSource, () => Promise.resolve(responseWith(body)), problem, {
+        opened: true,
+        message: 'Invalid response body, expected a web ReadableStream',
+      });
+      // A response that fails for its status or type fails for that, body or not.
+      const { log } = watch(EventSource, () => Promise.resolve(responseWith(body, { status: 404 })));
+      await until(() => log.some((e) => e.type === 'error'), 2000, 'an error event');
+      deepEqual(log.map((e) => [e.type, e.reason, e.code, e.message]), [['error', 'http-status', 404, 'Non-200 status code (404)']]);
+    },
   })),
   {
     name: 'a body whose getReader() throws: open, then error "invalid-response", CLOSED',
@@ -120,10 +140,12 @@ export const customFetchChecks = [
     },
   },
   {
-    name: 'a response without a body is an empty stream: open, then error "end-of-stream" and a reconnection',
+    name: 'a response whose body is an empty stream: open, then error "end-of-stream" and a reconnection',
     async run({ EventSource }) {
       const { source, log, calls } = watch(EventSource, (n) =>
-        Promise.resolve(n === 1 ? responseWith(null) : responseWith(bodyWithReader(readerOf([encoder.encode('data: second\n\n')], { hang: true })))),
+        Promise.resolve(
+          responseWith(bodyWithReader(n === 1 ? readerOf([]) : readerOf([encoder.encode('data: second\n\n')], { hang: true }))),
+        ),
       );
       await until(() => log.some((e) => e.type === 'error'), 2000, 'the end of the empty stream');
       const error = log.find((e) => e.type === 'error');

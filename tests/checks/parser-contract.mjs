@@ -124,14 +124,20 @@ export const parserContractChecks = [
     },
   },
   {
-    name: 'eventsource-parser contract: past maxBufferSize a max-buffer-size-exceeded ParseError, then feed() throws until reset(), naming the size',
+    name: 'eventsource-parser contract: past maxBufferSize a max-buffer-size-exceeded ParseError from that very feed(), then feed() throws until reset(), in its words',
     run({ createParser }) {
       const { parser, calls } = tracer(createParser, { maxBufferSize: 16 });
       parser.feed('data: ok\n\n');
-      parser.feed(`data: ${'x'.repeat(40)}`);
+      parser.feed(`data: ${'x'.repeat(40)}`); // an unterminated line already past the limit
       deepEqual(calls.map(([name, value]) => (name === 'error' ? value.type : value.data)), ['ok', 'max-buffer-size-exceeded']);
-      ok(/max buffer size of 16/.test(calls[1][1].message), calls[1][1].message);
-      throws(() => parser.feed('data: more\n\n'), Error, /max buffer size of 16.*reset\(\)/);
+      // (eventsource-parser counts characters and says so; the limit here is in bytes.)
+      equal(calls[1][1].message, 'Buffered data exceeded max buffer size of 16 bytes');
+      throws(
+        () => parser.feed('data: more\n\n'),
+        Error,
+        /^Cannot feed parser: it was terminated after exceeding the configured max buffer size\. Call `reset\(\)` to resume parsing\.$/,
+      );
+      equal(calls.length, 2, 'the feed that threw reported nothing');
       parser.reset();
       parser.feed('data: again\n\n');
       deepEqual(calls.at(-1), ['event', { event: undefined, id: undefined, data: 'again' }]);
@@ -173,22 +179,37 @@ export const parserContractChecks = [
     },
   },
   {
-    name: 'eventsource-parser contract: createParser(fn) is a TypeError that says to use createParser({ onEvent: fn })',
+    name: 'eventsource-parser contract: createParser(fn) is a TypeError that says to use createParser({onEvent: fn}), in its words',
     run({ createParser }) {
-      throws(() => createParser(() => {}), TypeError, /createParser\(\{ onEvent: fn \}\)/);
+      throws(
+        () => createParser(() => {}),
+        TypeError,
+        /^`config` must be an object, got a function instead\. Did you mean `createParser\(\{onEvent: fn\}\)`\?$/,
+      );
     },
   },
   {
-    name: 'eventsource-parser contract: reset({ consume: true }) parses the unterminated line, without it the line is dropped',
+    name: 'eventsource-parser contract: reset({ consume: true }) parses the unterminated line if it may still become a field; without consume, or for any other line, it is dropped unreported; the pending event is dropped in every case',
     run({ createParser }) {
       const { parser, calls } = tracer(createParser);
       parser.feed('retry: 77');
       parser.reset({ consume: true });
       parser.feed('retry: 88');
       parser.reset();
-      parser.feed('bogus');
+      // Lines that can no longer become a field: dropped as they come, never reported.
+      for (const line of ['bogus', '{"error": "overloaded"}', 'retryx', 'data2: x', 'Data: x', 'dat: x', 'ids']) {
+        parser.feed(line);
+        parser.reset({ consume: true });
+      }
+      // Prefixes of a field name are buffered and parsed at the end: unknown, or a retry.
+      parser.feed('dat');
       parser.reset({ consume: true });
-      deepEqual(calls, [['retry', 77], unknown('bogus', '', 'bogus')]);
+      parser.feed('retry: x');
+      parser.reset({ consume: true });
+      // After complete lines there is nothing to consume: the pending event is dropped.
+      parser.feed('data: pending\n');
+      parser.reset({ consume: true });
+      deepEqual(calls, [['retry', 77], unknown('dat', '', 'dat'), invalidRetry('x', 'retry: x')]);
     },
   },
   {

@@ -1,7 +1,7 @@
 // The scenario server (harness/server.mjs) on its own, over plain HTTP from Node: each end mode,
 // redirects, CORS preflights, afterResponses, headers, chunk kinds, request recording, scenario
-// validation, the fault actions (drop, times, headersDelay, events that resume, trickle), and a
-// close() that never hangs.
+// validation, the fault actions (drop, times, headersDelay, events that resume, trickle), the
+// echo of a request header's bytes, and a close() that never hangs.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -318,6 +318,17 @@ describe('scenario server', () => {
     assert.equal(await body({ 'Last-Event-ID': lastEventId }), 'data: no id\n\nid: 4\ndata: d\n\n');
     assert.equal(await body({ 'Last-Event-ID': '4' }), '');
     assert.equal(await body({ 'Last-Event-ID': 'unknown' }), 'id: 1\ndata: a\n\nid: é-2\nevent: tick\ndata: b\ndata: c\n\ndata: no id\n\nid: 4\ndata: d\n\n');
+  });
+
+  test('echo chunk: an event whose data is the raw bytes of a request header, in hex, or none', async () => {
+    server.addScenario('echo', { responses: [{ chunks: ['retry: 5\n', { echo: 'last-event-id' }, { echo: 'X-Other' }] }], afterResponses: 'repeat-last' });
+    const r = nextRun();
+    const body = async (headers) => (await (await request(server.streamUrl('echo', r), { headers })).done).body.toString();
+    const bytes = Buffer.from([0xe2, 0x80, 0xa6, 0xc3, 0xa9, 0x20, 0xff]); // any bytes, not only UTF-8
+    assert.equal(await body({ 'Last-Event-ID': bytes.toString('latin1') }), 'retry: 5\ndata: e280a6c3a920ff\n\ndata: none\n\n');
+    assert.equal(await body({ 'X-Other': 'ab' }), 'retry: 5\ndata: none\n\ndata: 6162\n\n');
+    assert.throws(() => server.addScenario('bad', { responses: [{ chunks: [{ echo: 'not a name' }] }] }), /"echo" must be a header name/);
+    assert.throws(() => server.addScenario('bad', { responses: [{ chunks: [{ echo: 'x', times: 2 }] }] }), /unknown key "times"/);
   });
 
   test('trickle: every chunk written N bytes at a time, delay ms apart', async () => {

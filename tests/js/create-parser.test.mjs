@@ -1,6 +1,7 @@
 // createParser: eventsource-parser 4's API and callback shapes, backed by the WebAssembly parser.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
+import { createParser as peerCreateParser } from 'eventsource-parser';
 import * as wasmEventSource from '../../dist/index.mjs';
 
 const { createParser } = wasmEventSource;
@@ -256,5 +257,102 @@ describe('createParser', () => {
     a.parser.feed('\n\n');
     assert.deepEqual(a.events().map((e) => e.data), ['from a']);
     assert.deepEqual(b.events().map((e) => e.data), ['from b']);
+  });
+});
+
+// The same calls made on eventsource-parser 4 itself and on ours: every callback, every error's
+// fields and message, and what each feed() or reset() threw.
+function sideBySide(config, script) {
+  const run = (create) => {
+    const calls = [];
+    const parser = create({
+      onEvent: ({ id, event, data }) => calls.push(['event', { id, event, data }]),
+      onId: (id) => calls.push(['id', id]),
+      onRetry: (retry) => calls.push(['retry', retry]),
+      onError: ({ type, field, value, line, message }) => calls.push(['error', { type, field, value, line, message }]),
+      ...config,
+    });
+    if (create === createParser) parsers.push(parser);
+    const call = (method, ...args) => {
+      try {
+        parser[method](...args);
+      } catch (error) {
+        calls.push(['threw', error.message]);
+      }
+    };
+    script({ feed: (chunk) => call('feed', chunk), reset: (options) => call('reset', options) });
+    return calls;
+  };
+  return { ours: run(createParser), peer: run(peerCreateParser) };
+}
+
+// The limit counts bytes here and characters there, and each message says its unit.
+const sameUnit = (calls) => calls.map(([name, value]) => (name === 'error' ? [name, { ...value, message: value.message.replace(/ (bytes|characters)$/, ' <unit>') }] : [name, value]));
+
+describe('createParser side by side with eventsource-parser 4', () => {
+  test('eventsource-parser contract: an unterminated line of a field already past maxBufferSize reports the overflow from that very feed(), once; every later feed() throws /max buffer size/ until reset(), and then it parses again', () => {
+    for (const chunks of [['data: this is too long for the buffer'], ['data: this', ' is too long', ' for the buffer'], ['id: 0123456789'], ['retry: 1234567890']]) {
+      const { ours, peer } = sideBySide({ maxBufferSize: 8 }, ({ feed, reset }) => {
+        for (const chunk of chunks) feed(chunk);
+        feed('\n\n');
+        feed('data: x\n\n');
+        reset();
+        feed('data: ok\n\n');
+      });
+      assert.deepEqual(sameUnit(ours), sameUnit(peer), JSON.stringify(chunks));
+      assert.equal(ours.filter(([name]) => name === 'error').length, 1, 'one overflow report');
+      assert.equal(ours[0][1].message, 'Buffered data exceeded max buffer size of 8 bytes');
+      assert.ok(ours.filter(([name]) => name === 'threw').every(([, message]) => /max buffer size/.test(message)));
+      assert.deepEqual(ours.at(-1), ['event', { id: undefined, event: undefined, data: 'ok' }]);
+    }
+  });
+
+  test('eventsource-parser contract: reset({ consume: true }) reports an unterminated line that may still become a field, and never one that cannot (dropped as it came)', () => {
+    const lines = ['{"error": "overloaded"}', 'bogus', 'garbage: x', 'retryx', 'ids', 'dat: x', 'Data: x', 'dat', 'd', 'ev', 'retry', 'retry: 12a', 'retry: 42', 'data', 'data: x', 'id: 7', 'event: e'];
+    for (const line of lines) {
+      const { ours, peer } = sideBySide({}, ({ feed, reset }) => {
+        feed(line);
+        reset({ consume: true });
+        feed('data: after\n\n');
+      });
+      assert.deepEqual(ours, peer, JSON.stringify(line));
+    }
+    // The same split across feeds: a line is dropped once it can no longer become a field.
+    const { ours, peer } = sideBySide({}, ({ feed, reset }) => {
+      for (const chunk of ['{"er', 'ror": ', '"x"}']) feed(chunk);
+      reset({ consume: true });
+      for (const chunk of ['da', 't']) feed(chunk);
+      reset({ consume: true });
+    });
+    assert.deepEqual(ours, peer);
+    assert.deepEqual(ours.map(([name, value]) => [name, value.line]), [['error', 'dat']]);
+  });
+
+  test('eventsource-parser contract: reset({ consume: true }) after complete lines dispatches nothing: the pending event is dropped as at any reset', () => {
+    for (const input of ['data: x\n', 'data: x\r', 'data: x\r\n', 'id: 1\ndata: x\n', 'data: x\ndata: y', 'data: x\n: c', 'event: e\ndata: x\n']) {
+      const script = (chunk) => ({ feed, reset }) => {
+        feed(chunk);
+        reset({ consume: true });
+        feed('\n');
+      };
+      const { ours, peer } = sideBySide({}, script(input));
+      assert.deepEqual(ours, peer, JSON.stringify(input));
+      assert.deepEqual(ours.filter(([name]) => name === 'event'), [], JSON.stringify(input));
+      // The same as bytes (eventsource-parser takes text only).
+      assert.deepEqual(sideBySide({}, script(new TextEncoder().encode(input))).ours, peer, `${JSON.stringify(input)} as bytes`);
+    }
+  });
+
+  test('eventsource-parser contract: createParser(fn) throws its TypeError, word for word', () => {
+    const thrown = (create) => {
+      try {
+        create(() => {});
+      } catch (error) {
+        return [error.constructor, error.message];
+      }
+      return null;
+    };
+    assert.deepEqual(thrown(createParser), thrown(peerCreateParser));
+    assert.equal(thrown(createParser)[0], TypeError);
   });
 });

@@ -40,16 +40,19 @@ async function corpus(cases) {
   return results;
 }
 
-function eventSource(url, messages) {
+// With `platformFetch`, the source uses workerd's own fetch (no `fetch` option): nothing is
+// recorded of its requests here.
+function eventSource(url, messages, { platformFetch = false } = {}) {
   const fetched = [];
   const log = [];
   return new Promise((resolve) => {
-    const source = new EventSource(url, {
+    const recording = {
       fetch(input, init) {
         fetched.push({ url: String(input), accept: init.headers.Accept, lastEventId: init.headers['Last-Event-ID'] ?? null });
         return fetch(input, init);
       },
-    });
+    };
+    const source = platformFetch ? new EventSource(url) : new EventSource(url, recording);
     const finish = () => {
       source.close();
       resolve({ log, fetched });
@@ -85,7 +88,8 @@ export default {
       return Response.json({ results: await corpus(cases), sameStream: StreamFromSubpath === EventSourceParserStream });
     }
     if (url.pathname === '/event-source') {
-      return Response.json(await eventSource(url.searchParams.get('url'), Number(url.searchParams.get('messages'))));
+      const options = { platformFetch: url.searchParams.has('platform-fetch') };
+      return Response.json(await eventSource(url.searchParams.get('url'), Number(url.searchParams.get('messages')), options));
     }
     return new Response('not found', { status: 404 });
   },

@@ -109,4 +109,31 @@ describe('EventSource with the fetch option', () => {
     ]);
     assert.deepEqual(server.requestsTo('/workerd-stream').map((r) => r.headers['last-event-id'] ?? null), [null, '1', '2']);
   });
+
+  // workerd's fetch sends a header value's characters as UTF-8 (its Headers take any text, which
+  // the polyfill probes): the ID goes as itself, and the server gets exactly its UTF-8 bytes.
+  // (eventsource 5 does so only with workerd's own fetch; a byte string would arrive encoded twice.)
+  test('standard: a non-ASCII Last-Event-ID reaches the server as the ID\'s UTF-8 bytes, with workerd\'s own fetch and with a fetch option over it', async () => {
+    const ids = ['caf\u00e9', '\u2026\u00e9\u{1F600}'];
+    for (const mode of ['platform-fetch', 'fetch-option']) {
+      const path = `/workerd-ids-${mode}`;
+      server.route(path, (req, res, { requestIndex }) => {
+        if (requestIndex < ids.length) {
+          res.writeHead(200, sseHeaders());
+          res.end(`retry: 20\nid: ${ids[requestIndex]}\ndata: ${requestIndex}\n\n`);
+        } else {
+          res.writeHead(204);
+          res.end();
+        }
+      });
+      const url = `${server.url}${path}`;
+      const query = `url=${encodeURIComponent(url)}&messages=99${mode === 'platform-fetch' ? '&platform-fetch' : ''}`;
+      const response = await mf.dispatchFetch(`http://worker/event-source?${query}`);
+      assert.equal(response.status, 200, await response.clone().text());
+      const { log } = await response.json();
+      assert.deepEqual(log.filter((e) => e.data !== undefined).map((e) => e.lastEventId), ids, mode);
+      const sent = server.requestsTo(path).map((r) => (r.headers['last-event-id'] === undefined ? null : Buffer.from(r.headers['last-event-id'], 'latin1').toString('hex')));
+      assert.deepEqual(sent, [null, ...ids.map((id) => Buffer.from(id, 'utf8').toString('hex'))], `${mode}: the bytes the server got`);
+    }
+  });
 });
