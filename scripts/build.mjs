@@ -2,7 +2,9 @@
 // embedded in every bundle (scripts/embed-wasm.mjs):
 //   dist/index.mjs, dist/stream.mjs (+ dist/chunks/)  ESM, one module per part, so a bundle that
 //                                                       imports only the parser has no EventSource
-//   dist/index.cjs, dist/stream.cjs                   CommonJS
+//   dist/shared.mjs                                   ESM: the EventSource with `shared: true`
+//                                                       installed (nothing of it in the others)
+//   dist/index.cjs, dist/stream.cjs, dist/shared.cjs  CommonJS
 //   dist/*.d.mts, dist/*.d.cts, dist/drop-in.d.ts     types (from types/), per module format
 //   dist/wasm-eventsource(.min).js                    the drop-in classic script
 //   dist/embind.mjs, dist/embind.cjs                  the Embind binding (wasm-eventsource/embind)
@@ -60,6 +62,7 @@ await Promise.all([
     entryPoints: {
       index: 'js/src/index.js',
       stream: 'js/src/stream-entry.js',
+      shared: 'js/src/shared-entry.js',
       'chunks/parser': 'js/src/parser.js',
       'chunks/event-source': 'js/src/event-source.js',
     },
@@ -70,6 +73,22 @@ await Promise.all([
     outExtension: { '.js': '.mjs' },
   }),
   esbuild.build({ ...common, entryPoints: ['js/src/index.js'], outfile: 'dist/index.cjs', format: 'cjs' }),
+  // The CommonJS shared entry installs the sharing into index.cjs's EventSource (one class, one
+  // WebAssembly memory).
+  esbuild.build({
+    ...common,
+    plugins: [
+      {
+        name: 'event-source-from-index-cjs',
+        setup(build) {
+          build.onResolve({ filter: /\/event-source\.js$/ }, () => ({ path: './index.cjs', external: true }));
+        },
+      },
+    ],
+    entryPoints: ['js/src/shared-entry.js'],
+    outfile: 'dist/shared.cjs',
+    format: 'cjs',
+  }),
   esbuild.build({
     ...common,
     plugins: [embedWasm(webWasm)],
@@ -163,7 +182,7 @@ writeFileSync(
 
 // Types: one source per entry in types/, written once per module format so that TypeScript
 // under node16/nodenext reads ESM types for `import` and CommonJS types for `require`.
-for (const name of ['index', 'stream', 'embind']) {
+for (const name of ['index', 'stream', 'shared', 'embind']) {
   const source = readFileSync(join(root, 'types', `${name}.d.ts`), 'utf8');
   writeFileSync(join(dist, `${name}.d.mts`), source.replaceAll("'./index.js'", "'./index.mjs'"));
   writeFileSync(join(dist, `${name}.d.cts`), source.replaceAll("'./index.js'", "'./index.cjs'"));
@@ -193,6 +212,7 @@ for (const file of ['dist/wasm-eventsource.min.js', 'dist/wasm-eventsource.js', 
 // The ESM build is several files: all of them together.
 const esmFiles = ['index.mjs', ...readdirSync(join(dist, 'chunks')).map((name) => `chunks/${name}`)];
 sizes['dist/index.mjs with dist/chunks/'] = Buffer.concat(esmFiles.map((name) => readFileSync(join(dist, name))));
+sizes['dist/shared.mjs'] = readFileSync(join(dist, 'shared.mjs')); // (what `shared` adds to it)
 const report = Object.entries(sizes).map(([name, bytes]) => ({
   file: name,
   bytes: bytes.length,

@@ -1,0 +1,38 @@
+// The shared page (tests/browser/shared.test.mjs): opens EventSources and records what they
+// dispatch; the test polls the log.
+//
+//   ?native=<url>      opens the browser's own EventSource at load (the stall control)
+//   shared.open(url, init, { throwing })  a WasmEventSource; `throwing`: its message listener
+//                                         throws every time (after recording)
+//   shared.log          [{ type, data, lastEventId, readyState }]
+//   shared.state()      { readyState, lastEventId } of the last source opened
+(() => {
+  const log = [];
+  let source = null;
+  function record(target, types) {
+    for (const type of types) {
+      target.addEventListener(type, (event) => {
+        log.push({ type, data: event.data, lastEventId: event.lastEventId, readyState: target.readyState, reason: event.reason });
+      });
+    }
+  }
+  window.shared = {
+    log,
+    open(url, init, { throwing = false, types = [] } = {}) {
+      source = new WasmEventSource(url, init);
+      record(source, ['open', 'message', 'error', ...types]);
+      if (throwing) {
+        source.addEventListener('message', (event) => {
+          throw new Error(`a listener that throws, at ${event.lastEventId}`);
+        });
+      }
+    },
+    state: () => ({ readyState: source?.readyState, lastEventId: source?.lastEventId }),
+    close: () => source.close(),
+  };
+  const native = new URLSearchParams(location.search).get('native');
+  if (native) {
+    source = new EventSource(native);
+    record(source, ['open', 'message', 'error']);
+  }
+})();
