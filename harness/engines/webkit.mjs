@@ -220,6 +220,9 @@ export async function launch() {
             return new WebKitWindow(session, await session.driver.getWindowHandle());
           }
           const handle = await session.serialize(async () => {
+            // (From a window that is still there: the current one may have been closed.)
+            const [open] = await session.driver.getAllWindowHandles();
+            await session.driver.switchTo().window(open);
             await session.driver.switchTo().newWindow('window');
             return session.driver.getWindowHandle();
           });

@@ -19,6 +19,7 @@ const INTERVAL = 25;
 let server;
 const streams = []; // { variant, lastEventId, page, method, body, headers, open }
 const nativeStreams = [];
+const reports = {}; // page n → the log entries it reported
 
 before(async () => {
   server = await startTestServer();
@@ -26,7 +27,10 @@ before(async () => {
     const url = new URL(req.url, server.url);
     let body = '';
     for await (const chunk of req) body += chunk;
+    // What tells the requests of sources with different options apart, in every event's data.
+    const options = [url.searchParams.get('v'), req.headers['x-variant'] ?? '', body].join('|');
     const record = {
+      options,
       variant: url.searchParams.get('v'),
       lastEventId: req.headers['last-event-id'] ?? null,
       page: new URL(req.headers.referer ?? 'http://x/').searchParams.get('n'),
@@ -38,13 +42,23 @@ before(async () => {
     streams.push(record);
     res.writeHead(200, sseHeaders({ 'access-control-allow-origin': req.headers.origin ?? '*', 'access-control-allow-credentials': 'true' }));
     let n = Number(record.lastEventId ?? 0);
-    const write = () => res.write(`id: ${++n}\ndata: ${record.variant}:${n}\n\n`);
+    const write = () => res.write(`id: ${++n}\ndata: ${options}:${n}\n\n`);
     write();
     const timer = setInterval(write, INTERVAL);
     res.on('close', () => {
       clearInterval(timer);
       record.open = false;
     });
+  });
+  server.route('/shared-report', async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const n = new URL(req.url, server.url).searchParams.get('n');
+    const { from, entries } = JSON.parse(body);
+    const report = (reports[n] ??= []);
+    entries.forEach((entry, i) => (report[from + i] = entry));
+    res.writeHead(204);
+    res.end();
   });
   server.route('/native-stream', (req, res) => {
     const record = { open: true };
@@ -74,23 +88,36 @@ async function waitUntil(predicate, what, timeout = 10_000) {
 const logOf = (page) => page.evaluate(() => window.shared.log);
 const idsOf = async (page) => (await logOf(page)).filter((e) => e.type === 'message').map((e) => Number(e.lastEventId));
 
-/** Opens `count` pages of one profile, each with a shared source of `stream` and `init`. */
-async function openSharedPages(context, count, { stream = '/shared-stream?v=a', init = { shared: true }, first = 0, origin = server.url } = {}) {
+/**
+ * Opens `count` pages of one profile, each with a shared source of `stream` and `init`;
+ * `throwing(n)`: page n's message listener throws.
+ */
+async function openSharedPages(context, count, { stream = '/shared-stream?v=a', init = { shared: true }, first = 0, origin = server.url, throwing = () => false } = {}) {
   const pages = [];
   for (let n = first; n < first + count; n++) {
     const page = await context.newPage();
     await page.goto(`${origin}${PAGE}?n=${n}`);
-    await page.evaluate(([url, options]) => window.shared.open(url, options), [stream, init]);
+    await page.evaluate(([url, options, extra]) => window.shared.open(url, options, extra), [stream, init, { throwing: throwing(n) }]);
     pages.push({ n, page });
   }
   return pages;
 }
 
+/** The pages whose script still runs (a killed process may have taken others with it). */
+async function alivePages(pages) {
+  const alive = [];
+  for (const entry of pages) {
+    const answer = await Promise.race([entry.page.evaluate(() => 'alive').catch(() => 'dead'), sleep(3000).then(() => 'no answer')]);
+    if (answer === 'alive') alive.push(entry);
+  }
+  return alive;
+}
+
 /** Every page's message IDs run on without a gap or a repeat; returns them. */
-async function checkEveryIdOnceInOrder(pages) {
+async function checkEveryIdOnceInOrder(pages, logs = (n, page) => logOf(page)) {
   const all = {};
   for (const { n, page } of pages) {
-    const log = await logOf(page);
+    const log = await logs(n, page);
     const ids = log.filter((e) => e.type === 'message').map((e) => Number(e.lastEventId));
     assert.ok(ids.length > 0, `page ${n} got events`);
     for (let i = 1; i < ids.length; i++) {
@@ -111,10 +138,10 @@ forEachEngine((engine) => {
       await context?.close();
     });
 
-    test('with shared: true the 10 pages all get the events and the server sees one open stream; a page joining late starts OPEN at the current ID', async (t) => {
+    test('with shared: true the 10 pages all get the events and the server sees one open stream; a page joining late starts OPEN at the current ID; listeners that throw in two pages (the holder\'s one of them) affect no other', async (t) => {
       streams.length = 0;
       context = await engine.browser.newContext();
-      pages = await openSharedPages(context, PAGES - 1);
+      pages = await openSharedPages(context, PAGES - 1, { throwing: (n) => n === 0 || n === 4 });
       await waitUntil(async () => (await idsOf(pages[0].page)).length >= 5, 'events in the first page');
       pages.push(...(await openSharedPages(context, 1, { first: PAGES - 1 })));
       for (const { n, page } of pages) await waitUntil(async () => (await idsOf(page)).length >= 5, `5 events in page ${n}`);
@@ -128,6 +155,12 @@ forEachEngine((engine) => {
 
       assert.equal(lastLog[0].type, 'open');
       assert.equal(lastLog[0].readyState, 1);
+      assert.equal(all[0].length >= all[1].length - 1 && all[4].length >= all[5].length - 1, true, 'the throwing pages go on too');
+      for (const { n, page } of pages) {
+        const problems = page.problems.filter((text) => !/a listener that throws/.test(text));
+        assert.deepEqual(problems, [], `page ${n}`);
+        assert.equal(page.problems.length > 0, n === 0 || n === 4, `page ${n}: its listener's errors are reported in its own page only`);
+      }
       t.diagnostic(`${engine.label}: ${PAGES} pages, ${streams.length} stream; the late page's first ID ${late[0]}`);
     });
 
@@ -188,5 +221,138 @@ forEachEngine((engine) => {
       assert.equal(openStreams().length, 1);
       t.diagnostic(`${engine.label}: handovers took ${handovers.join(', ')} ms (close → the next request)`);
     });
+  });
+
+  // The pages report their logs to the server: WebKit's WebDriver ends the session of a page
+  // that crashed, with all its windows, which still run.
+  test('the holder crashes (its page\'s process killed, not closed): a survivor takes over with Last-Event-ID and every survivor sees every ID once, in order', async (t) => {
+    const context = await engine.browser.newContext();
+    try {
+      const pages = await openSharedPages(context, 4, { stream: '/shared-stream?v=crash', first: 100 });
+      for (const { n, page } of pages) {
+        delete reports[n];
+        await page.evaluate((n) => window.shared.report(`/shared-report?n=${n}`), n);
+      }
+      // (Only the reports that arrived without a gap.)
+      const reported = (n) => {
+        const report = reports[n] ?? [];
+        const gap = report.findIndex((entry) => entry === undefined);
+        return gap < 0 ? report : report.slice(0, gap);
+      };
+      const reportedIds = (n) => reported(n).filter((e) => e.type === 'message').map((e) => Number(e.lastEventId));
+      for (const { n } of pages) await waitUntil(() => reportedIds(n).length >= 3, `events reported by page ${n}`);
+      const [holder] = openStreams('crash');
+      const index = pages.findIndex(({ n }) => String(n) === holder.page);
+      const [{ page: killed }] = pages.splice(index, 1);
+      const before = streams.length;
+      await killed.kill();
+      const next = await waitUntil(
+        () => streams.length > before && openStreams('crash').length === 1 && openStreams('crash')[0],
+        () => `a new holder after page ${holder.page} was killed: ${JSON.stringify(streams.slice(before - 1).map(({ page, lastEventId, open }) => ({ page, lastEventId, open })))}`,
+      );
+      assert.notEqual(next.page, holder.page);
+      assert.ok(next.lastEventId !== null, 'the new holder resumes with Last-Event-ID');
+      // The survivors: the pages that report events after the new holder's first. (Firefox may
+      // keep several pages of one site in one content process: those die with it.)
+      const resumed = Number(next.lastEventId);
+      await waitUntil(() => reportedIds(next.page).at(-1) >= resumed + 5, 'events after the handover');
+      await sleep(300);
+      const survivors = pages.filter(({ n }) => reportedIds(n).at(-1) >= resumed + 5);
+      assert.ok(survivors.length > 0, 'pages survived');
+      await checkEveryIdOnceInOrder(survivors, reported);
+      t.diagnostic(`${engine.label}: ${survivors.length} of ${pages.length} other pages survived the kill; page ${next.page} took over from ID ${next.lastEventId}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('sources share only with the same URL, credentials mode, headers, method and body; each gets only its own stream', async () => {
+    const context = await engine.browser.newContext();
+    const opened = [];
+    const open = async (name, stream, init, count = 1) => {
+      const first = opened.length;
+      const pages = await openSharedPages(context, count, { stream, init: { shared: true, ...init }, first });
+      opened.push(...pages.map((entry) => ({ ...entry, name })));
+      return pages;
+    };
+    const optionsOf = (list) => list.map((s) => s.options).sort();
+    try {
+      streams.length = 0;
+      // (Six streams at most at once: the engines' connections per host.)
+      await open('url1', '/shared-stream?v=url1', {}, 2);
+      await open('url2', '/shared-stream?v=url2', {});
+      await open('cred', '/shared-stream?v=url1', { withCredentials: true });
+      for (const { n, page } of opened) await waitUntil(async () => (await idsOf(page)).length >= 3, `events in page ${n}`);
+      assert.deepEqual(optionsOf(openStreams()), ['url1||', 'url1||', 'url2||'], 'the credentialed source has a stream of its own, with the same URL');
+      assert.equal(streams.length, 3, 'one request per group');
+      for (const { n, page, name } of opened) {
+        const expected = name === 'url2' ? 'url2||' : 'url1||';
+        const data = (await logOf(page)).filter((e) => e.type === 'message').map((e) => e.data);
+        assert.ok(data.every((d) => d.startsWith(expected)), `page ${n} (${name}) got only its stream: ${data.slice(0, 3)}`);
+      }
+      for (const entry of opened.filter((e) => e.name !== 'url1')) await entry.page.close();
+      opened.splice(2);
+
+      const before = streams.length;
+      await open('hdrD', '/shared-stream?v=url1', { headers: { 'X-Variant': 'd' } }, 2);
+      await open('hdrE', '/shared-stream?v=url1', { headers: { 'X-Variant': 'e' } });
+      await open('postA', '/shared-stream?v=url1', { method: 'POST', body: 'one' }, 2);
+      await open('postB', '/shared-stream?v=url1', { method: 'POST', body: 'two' });
+      for (const { n, page } of opened) await waitUntil(async () => (await idsOf(page)).length >= 3, `events in page ${n}`);
+      assert.deepEqual(optionsOf(streams.slice(before)), ['url1|d|', 'url1|e|', 'url1||one', 'url1||two'].sort(), 'one request per group');
+      assert.deepEqual(optionsOf(openStreams()), ['url1||', 'url1|d|', 'url1|e|', 'url1||one', 'url1||two'].sort());
+      const expected = { url1: 'url1||', hdrD: 'url1|d|', hdrE: 'url1|e|', postA: 'url1||one', postB: 'url1||two' };
+      for (const { n, page, name } of opened) {
+        const data = (await logOf(page)).filter((e) => e.type === 'message').map((e) => e.data);
+        assert.ok(data.every((d) => d.startsWith(`${expected[name]}:`)), `page ${n} (${name}) got only its stream: ${data.slice(0, 3)}`);
+      }
+      for (const { page } of opened) assert.deepEqual(page.problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('nothing crosses origins: a page of another origin with the same stream URL has a connection of its own, and what it posts on the channel of this origin\'s sources never reaches them; malformed messages on the channel are dropped', async () => {
+    const context = await engine.browser.newContext();
+    try {
+      streams.length = 0;
+      const stream = `${server.url}/shared-stream?v=origin`;
+      const [here] = await openSharedPages(context, 1, { stream });
+      const [there] = await openSharedPages(context, 1, { stream, origin: server.url2, first: 1 });
+      for (const { page } of [here, there]) await waitUntil(async () => (await idsOf(page)).length >= 3, 'events');
+      assert.equal(openStreams('origin').length, 2, 'one connection per origin');
+      await checkEveryIdOnceInOrder([here, there]);
+      await there.page.close();
+      // A page of the other origin with no source posts on the channel that this origin's
+      // sources listen to (its name is the lock's).
+      const [lock] = (await here.page.evaluate(() => navigator.locks.query())).held;
+      const elsewhere = await context.newPage();
+      await elsewhere.goto(`${server.url2}${PAGE}?n=2`);
+      const forged = ['message', 'forged', 'from elsewhere'];
+      const post = (page) =>
+        page.evaluate(([name, forged]) => {
+          const channel = new BroadcastChannel(name);
+          // a holder's message of a far later term, a hello, and garbage
+          channel.postMessage([4, Number.MAX_SAFE_INTEGER, '999999', 1, 3000, ...forged]);
+          for (const junk of [null, 'x', {}, [], [4], [4, 'a', 'b'], [3, 1, '1', 1, 3000, null], [2, 1e15, 5, 1, 3000], [1]]) channel.postMessage(junk);
+          channel.close();
+        }, [lock.name, forged]);
+      await post(elsewhere);
+      const seen = (await idsOf(here.page)).at(-1);
+      await waitUntil(async () => (await idsOf(here.page)).at(-1) >= seen + 5, 'more events');
+      assert.ok(!(await logOf(here.page)).some((e) => e.data === 'from elsewhere'), 'nothing from the other origin');
+      // The same garbage from this origin, without the forged event: dropped, and the stream goes on.
+      await here.page.evaluate(([name]) => {
+        const channel = new BroadcastChannel(name);
+        for (const junk of [null, 'x', {}, [], [4], [4, 'a', 'b'], [3, 1, '1', 1, 3000, null], [2, 1e15, 5, 1, 3000], [1]]) channel.postMessage(junk);
+      }, [lock.name]);
+      const later = (await idsOf(here.page)).at(-1);
+      await waitUntil(async () => (await idsOf(here.page)).at(-1) >= later + 5, 'more events after the garbage');
+      await checkEveryIdOnceInOrder([here]);
+      assert.deepEqual(here.page.problems, []);
+      assert.deepEqual(elsewhere.problems, []);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -4,6 +4,9 @@
 //   ?native=<url>      opens the browser's own EventSource at load (the stall control)
 //   shared.open(url, init, { throwing })  a WasmEventSource; `throwing`: its message listener
 //                                         throws every time (after recording)
+//   shared.report(url)  POSTs what the log gains to `url` every 50 ms (for a test that cannot
+//                       read the page through its driver any more: WebKit's WebDriver ends the
+//                       session when one of its pages crashes)
 //   shared.log          [{ type, data, lastEventId, readyState }]
 //   shared.state()      { readyState, lastEventId } of the last source opened
 (() => {
@@ -28,6 +31,16 @@
       }
     },
     state: () => ({ readyState: source?.readyState, lastEventId: source?.lastEventId }),
+    report(url) {
+      let sent = 0;
+      setInterval(() => {
+        if (log.length === sent) return;
+        const entries = log.slice(sent);
+        const from = sent;
+        sent = log.length;
+        fetch(url, { method: 'POST', body: JSON.stringify({ from, entries }) }); // (may arrive out of order)
+      }, 50);
+    },
     close: () => source.close(),
   };
   const native = new URLSearchParams(location.search).get('native');
