@@ -8,11 +8,13 @@
 // The holder runs a private source and posts what it dispatches; every hub, the holder's too,
 // dispatches that to its own sources.
 //
-// Handover: each holder has a term, higher than any before it, and a hub ignores what an older
-// term posts (a holder that was frozen). A new holder announces the last event ID it resumes
-// from (sent as Last-Event-ID); a hub that has dispatched events after that ID already skips
-// them when the server sends them again, so that on a stream with IDs each source sees each
-// event once, in order.
+// Handover: each holder has a term, higher than any before it. A new holder announces the last
+// event ID it resumes from (sent as Last-Event-ID); a hub that has dispatched events after that
+// ID already skips them when the server sends them again, and so does one that dispatches what
+// the previous holder posted before it left but arrives after the announcement (the lock may
+// reach the next holder before the last messages of the previous one): on a stream with IDs
+// each source sees each event once, in order. (A holder stops holding before its page is frozen
+// or cached, so that nothing comes from an older holder that still runs.)
 import { describeValue } from './bytes.js';
 import { createMessageEvent } from './message-event.js';
 
@@ -159,22 +161,25 @@ function createHub(key, url, options, Source) {
     const [kind, messageTerm, id] = message;
     if (kind === HELLO) {
       if (holder?.readyState === OPEN) post([STATE, term, state[1], OPEN, state[2]]);
-    } else if (messageTerm >= term) {
-      // (A higher term while holding: another hub holds the connection now.)
-      if (messageTerm > term && holder) stop(), start();
+    } else if (kind === LEAD) {
+      if (messageTerm <= term) return;
       term = messageTerm;
-      if (kind !== LEAD) return apply(message);
       const at = recentIds.lastIndexOf(id);
       skip = at < 0 ? [] : recentIds.slice(at + 1);
+    } else {
+      if (messageTerm > term) term = messageTerm;
+      apply(message, messageTerm < term);
     }
   };
 
-  // Dispatches what the holder posted to this realm's sources.
-  const apply = (message) => {
+  // Dispatches what the holder posted to this realm's sources; `late`: what the previous holder
+  // posted before it left, which the current one sends again.
+  const apply = (message, late = false) => {
     const [kind, , id, readyState, reconnectionTime, typeOrDetails, data, origin] = message;
     if (kind === MESSAGE) {
-      if (skip[0] === id) return void skip.shift();
-      skip = [];
+      if (late) skip.push(id);
+      else if (skip[0] === id) return void skip.shift();
+      else skip = [];
       if (recentIds.at(-1) !== id && recentIds.push(id) > RECENT_IDS) recentIds.shift();
     }
     state = [readyState, id, reconnectionTime];
