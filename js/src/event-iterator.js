@@ -13,7 +13,7 @@
  */
 export function eventIterator(source, options, onClose) {
   const { signal, types = 'message', bufferSize = 1000, overflow = 'error' } = options ?? {};
-  if (!(bufferSize >= 1) || (overflow !== 'error' && overflow !== 'drop-oldest')) {
+  if (typeof bufferSize !== 'number' || !(bufferSize >= 1) || (overflow !== 'error' && overflow !== 'drop-oldest')) {
     throw new RangeError(`events(): bufferSize must be a number ≥ 1 (got ${bufferSize}), overflow 'error' or 'drop-oldest' (got ${overflow})`);
   }
   const typeList = typeof types === 'string' ? [types] : [...types];
