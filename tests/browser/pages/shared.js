@@ -7,15 +7,18 @@
 //   shared.report(url)  POSTs what the log gains to `url` every 50 ms (for a test that cannot
 //                       read the page through its driver any more: WebKit's WebDriver ends the
 //                       session when one of its pages crashes)
-//   shared.log          [{ type, data, lastEventId, readyState }]
+//   shared.log          [{ type, data, lastEventId, readyState, reason, source }] (source: the
+//                       number of the source in the page, from 0)
 //   shared.state()      { readyState, lastEventId } of the last source opened
 (() => {
   const log = [];
   let source = null;
+  let count = 0;
   function record(target, types) {
+    const number = count++;
     for (const type of types) {
       target.addEventListener(type, (event) => {
-        log.push({ type, data: event.data, lastEventId: event.lastEventId, readyState: target.readyState, reason: event.reason });
+        log.push({ type, data: event.data, lastEventId: event.lastEventId, readyState: target.readyState, reason: event.reason, source: number });
       });
     }
   }
