@@ -1,5 +1,5 @@
 // The protocol of `shared: true` (js/src/shared.js) in Node, where the order of everything can
-// be set: each realm is an instance of the module of its own (imported under another query), the
+// be set: each realm is an instance of the module of its own (a copy under another name), the
 // BroadcastChannel is Node's, and navigator.locks is a stand-in that grants a lock to the next
 // in line as soon as it is released. The private source of the holder is a stand-in too, which
 // the test makes dispatch. (The browsers run the whole of it: tests/browser/shared.test.mjs.)
@@ -17,9 +17,8 @@ const { outputFiles } = await esbuild.build({
   write: false,
   logLevel: 'error',
 });
-const built = new URL('../../build/shared-hub.mjs', import.meta.url);
-mkdirSync(new URL('.', built), { recursive: true });
-writeFileSync(built, outputFiles[0].text);
+const builtDir = new URL('../../build/shared-hub/', import.meta.url);
+mkdirSync(builtDir, { recursive: true });
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -66,7 +65,9 @@ Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable:
 let realms = 0;
 /** A realm: its own instance of the module, its own Source class (the stand-in). */
 async function realm() {
-  const { installSharing } = await import(`${built.href}?realm=${++realms}`);
+  const file = new URL(`realm-${++realms}.mjs`, builtDir);
+  writeFileSync(file, outputFiles[0].text);
+  const { installSharing } = await import(file.href);
   class Source extends EventTarget {
     static made = [];
     constructor(url, init) {
