@@ -266,6 +266,48 @@ forEachEngine((engine) => {
     }
   });
 
+  test('a page, its frame and its dedicated worker share one connection; the worker holds it, is terminated, and the page takes over', async (t) => {
+    const context = await engine.browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}${PAGE}?n=200`);
+      const init = { shared: true };
+      await page.evaluate((init) => window.shared.worker('/shared-stream?v=worker', init), init);
+      await waitUntil(() => openStreams('worker').length === 1, 'the worker\'s connection');
+      await page.evaluate((init) => {
+        window.shared.open('/shared-stream?v=worker', init);
+        const frame = document.createElement('iframe');
+        frame.src = '/tests/browser/pages/shared.html?n=frame';
+        frame.onload = () => frame.contentWindow.shared.open('/shared-stream?v=worker', init);
+        document.body.append(frame);
+        window.frameLog = () => frame.contentWindow.shared?.log ?? [];
+      }, init);
+      const logs = async () => {
+        const [all, frame] = await Promise.all([logOf(page), page.evaluate(() => window.frameLog())]);
+        return { worker: all.filter((e) => e.source === 'worker'), page: all.filter((e) => e.source === 0), frame };
+      };
+      const ids = (log) => log.filter((e) => e.type === 'message').map((e) => Number(e.lastEventId));
+      await waitUntil(async () => Object.values(await logs()).every((log) => ids(log).length >= 3), 'events in the worker, the page and the frame');
+      assert.equal(streams.filter((s) => s.variant === 'worker').length, 1, 'one request');
+      await page.evaluate(() => window.shared.stopWorker());
+      await waitUntil(() => streams.filter((s) => s.variant === 'worker').length === 2 && openStreams('worker').length === 1, 'the page or the frame to take over');
+      const resumed = streams.filter((s) => s.variant === 'worker')[1];
+      assert.ok(resumed.lastEventId !== null, 'with Last-Event-ID');
+      await waitUntil(async () => ids((await logs()).page).at(-1) >= Number(resumed.lastEventId) + 3, 'events after the handover');
+      const final = await logs();
+      for (const name of ['page', 'frame']) {
+        const list = ids(final[name]);
+        assert.deepEqual(list, list.map((_, i) => list[0] + i), `${name}: every ID once, in order`);
+        assert.deepEqual(final[name].filter((e) => e.type !== 'message').map((e) => e.type), ['open'], name);
+      }
+      assert.ok(ids(final.worker).length >= 3);
+      assert.deepEqual(page.problems, []);
+      t.diagnostic(`${engine.label}: the worker held the connection, then ${resumed.page === '200' ? 'the page' : `page ${resumed.page}`} from ID ${resumed.lastEventId}`);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('sources share only with the same URL, credentials mode, headers, method and body; each gets only its own stream', async () => {
     const context = await engine.browser.newContext();
     const opened = [];

@@ -10,6 +10,9 @@
 //   shared.log          [{ type, data, lastEventId, readyState, reason, source }] (source: the
 //                       number of the source in the page, from 0)
 //   shared.state()      { readyState, lastEventId } of the last source opened
+//   shared.worker(url, init)  a dedicated worker with a source of its own (shared-worker.js);
+//                       what it dispatches lands in the log as source 'worker'
+//   shared.stopWorker() terminates it
 (() => {
   const log = [];
   let source = null;
@@ -45,6 +48,12 @@
       }, 50);
     },
     close: () => source.close(),
+    worker(url, init) {
+      const worker = new Worker('/tests/browser/pages/shared-worker.js');
+      worker.onmessage = ({ data }) => log.push({ ...data, source: 'worker' });
+      worker.postMessage({ url, init });
+      window.shared.stopWorker = () => worker.terminate();
+    },
   };
   const native = new URLSearchParams(location.search).get('native');
   if (native) {
