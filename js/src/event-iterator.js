@@ -14,63 +14,54 @@
 export function eventIterator(source, options, onClose) {
   const { signal, types = 'message', bufferSize = 1000, overflow = 'error' } = options ?? {};
   if (typeof bufferSize !== 'number' || !(bufferSize >= 1) || (overflow !== 'error' && overflow !== 'drop-oldest')) {
-    throw new RangeError(`events(): bufferSize must be a number ≥ 1 (got ${bufferSize}), overflow 'error' or 'drop-oldest' (got ${overflow})`);
+    throw new RangeError(`events(): bufferSize must be a number ≥ 1, overflow 'error' or 'drop-oldest'`);
   }
   const typeList = typeof types === 'string' ? [types] : [...types];
   const queue = [];
-  const waiters = []; // the pending next() calls' [resolve, reject], in order
+  let wake = null; // resolves the loop's wait for the next event
   let ended = false; // no more events will be queued
-  let failure = null; // thrown once the queue is empty, then the iteration is done
-
-  const settle = () => {
-    while (waiters.length > 0 && (queue.length > 0 || failure !== null || ended)) {
-      const [resolve, reject] = waiters.shift();
-      if (queue.length > 0) resolve({ value: queue.shift(), done: false });
-      else if (failure !== null) reject(failure), (failure = null);
-      else resolve({ value: undefined, done: true });
-    }
-  };
-  // Ends the iteration (no more events are taken); `closeSource`: closes the source too.
-  const stop = (closeSource, error = null) => {
-    if (ended) return;
+  let failure = null; // thrown once the queue is empty
+  const end = (error = null) => {
     ended = true;
-    failure = error;
-    for (const type of typeList) source.removeEventListener(type, listener);
-    signal?.removeEventListener('abort', abort);
-    if (closeSource) source.close();
-    settle();
+    failure ??= error;
+    wake?.();
   };
   const listener = (event) => {
     if (ended) return;
     if (queue.length >= bufferSize && overflow === 'error') {
-      return stop(true, new RangeError(`The loop fell more than ${bufferSize} events behind its EventSource, which was closed`));
+      end(new RangeError(`EventSource closed: the loop fell more than ${bufferSize} events behind`));
+      source.close();
+    } else {
+      if (queue.push(event) > bufferSize) queue.shift();
+      wake?.();
     }
-    if (queue.push(event) > bufferSize) queue.shift();
-    settle();
   };
   const abort = () => {
     queue.length = 0;
-    stop(true, signal.reason);
+    end(signal.reason);
   };
-
   for (const type of typeList) source.addEventListener(type, listener);
   if (signal?.aborted) abort();
   else signal?.addEventListener('abort', abort);
   // A failing source dispatches its last `error` right after it closed: that event is still
   // taken (when `types` asks for it) before the iteration ends.
-  if (source.readyState === 2) stop(false);
-  else onClose(() => queueMicrotask(() => stop(false)));
+  if (source.readyState === 2) end();
+  else onClose(() => queueMicrotask(end));
 
-  return {
-    next: () => new Promise((resolve, reject) => (waiters.push([resolve, reject]), settle())),
-    return(value) {
-      queue.length = 0;
-      stop(true);
-      failure = null;
-      return Promise.resolve({ value, done: true });
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  return (async function* () {
+    try {
+      for (;;) {
+        while (queue.length > 0) yield queue.shift();
+        if (failure != null) throw failure;
+        if (ended) return;
+        await new Promise((resolve) => (wake = resolve));
+      }
+    } finally {
+      // The loop ended, left early or threw: no more events, and the source is closed.
+      for (const type of typeList) source.removeEventListener(type, listener);
+      signal?.removeEventListener('abort', abort);
+      ended = true;
+      source.close();
+    }
+  })();
 }

@@ -15,7 +15,6 @@
 // reach the next holder before the last messages of the previous one): on a stream with IDs
 // each source sees each event once, in order. (A holder stops holding before its page is frozen
 // or cached, so that nothing comes from an older holder that still runs.)
-import { describeValue } from './bytes.js';
 import { createMessageEvent } from './message-event.js';
 
 const CONNECTING = 0;
@@ -39,13 +38,13 @@ const hubs = new Map(); // sharing key → this realm's hub
 // that cannot be compared across realms (a function, a stream, a form) are refused.
 function sharingKey(url, options) {
   let { headers, body } = options;
-  const refuse = (name, value) => {
-    throw new TypeError(`Failed to construct 'EventSource': with \`shared\`, the option \`${name}\` cannot be ${describeValue(value)} (a tab cannot compare it with another's)`);
+  const refuse = (name) => {
+    throw new TypeError(`Failed to construct 'EventSource': with \`shared\`, the option \`${name}\` cannot be compared across tabs`);
   };
-  if (options.fetch) refuse('fetch', options.fetch);
-  if (typeof headers === 'function') refuse('headers', headers);
+  if (options.fetch) refuse('fetch');
+  if (typeof headers === 'function') refuse('headers');
   if (body instanceof URLSearchParams) body = `${body}`;
-  else if (body !== undefined && typeof body !== 'string') refuse('body', body);
+  else if (body !== undefined && typeof body !== 'string') refuse('body');
   const headerList = Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), `${value}`]);
   return JSON.stringify([url, options.withCredentials, options.method, headerList.sort(), body, options.heartbeatTimeout,
     options.reconnect, options.limit, options.oversized, options.pauseWhenHidden]);
@@ -56,9 +55,8 @@ function holderInit(options, lastEventId) {
   const fails = options.oversized === 'fail';
   return {
     ...options,
-    maxEventBytes: fails ? undefined : options.limit,
+    [fails ? 'maxBufferSize' : 'maxEventBytes']: options.limit,
     oversizedEvents: fails ? undefined : options.oversized,
-    maxBufferSize: fails ? options.limit : undefined,
     signal: undefined,
     shared: false,
     pauseWhenHidden: false,
@@ -75,12 +73,13 @@ function errorEvent(details) {
 // What a hub takes from the channel (anything else is dropped unread).
 const wellFormed = (message) => {
   const [kind, term, id, readyState, reconnectionTime, ...rest] = Array.isArray(message) ? message : [];
-  const typed = (type, ...values) => values.every((value) => typeof value === type);
+  const typed = (type, ...values) => values.every((value) => typeof value === type && value !== null);
   return (
     kind === HELLO ||
-    (typed('number', term, reconnectionTime) && typed('string', id) && [CONNECTING, OPEN, CLOSED].includes(readyState)
-      ? kind === STATE || (kind === ERROR ? typed('object', ...rest) && rest[0] !== null : kind === MESSAGE && rest.length === 3 && typed('string', ...rest))
-      : kind === LEAD && typed('number', term) && typed('string', id))
+    (typed('number', term) && typed('string', id) &&
+      (kind === LEAD ||
+        (typed('number', reconnectionTime) && [CONNECTING, OPEN, CLOSED].includes(readyState) &&
+          (kind === STATE || (kind === ERROR ? typed('object', rest[0]) : kind === MESSAGE && typed('string', ...rest) && rest.length === 3)))))
   );
 };
 
@@ -197,9 +196,21 @@ function createHub(key, url, options, Source) {
     }
   };
 
-  const hub = {
-    pauseWhenHidden: options.pauseWhenHidden,
-    start: () => (options.pauseWhenHidden && globalThis.document?.hidden) || start(),
+  // Whether this hub takes part: not while its page is away (gone, cached or frozen: another
+  // hub takes over; its sources are CONNECTING, with no error event, until it is back), nor
+  // while the page is hidden with pauseWhenHidden (the visible pages keep the connection).
+  const update = () => {
+    const wanted = !pageAway && !(options.pauseWhenHidden && globalThis.document?.hidden);
+    if (wanted && !channel) start();
+    else if (!wanted && channel) {
+      stop();
+      state = [CONNECTING, state[1], state[2]];
+      for (const setState of members.values()) setState(state);
+    }
+  };
+
+  return {
+    update,
     attach(source, setState) {
       members.set(source, setState);
       // A late joiner is OPEN from its first task on, with the current last event ID.
@@ -211,36 +222,22 @@ function createHub(key, url, options, Source) {
         hubs.delete(key);
       }
     },
-    // The page goes away or into the back/forward cache, or is frozen: another hub takes over;
-    // its sources are CONNECTING (no error event) until it is back.
-    suspend() {
-      if (!channel) return;
-      stop();
-      state = [CONNECTING, state[1], state[2]];
-      for (const setState of members.values()) setState(state);
-    },
-    resume() {
-      if (!channel) start();
-    },
-    // (A hub created in a hidden page with pauseWhenHidden starts when it is visible.)
   };
-  return hub;
 }
 
+let pageAway = false; // the page is going away, in the back/forward cache or frozen
 let watchingPage = false;
 function watchPage() {
   if (watchingPage) return;
   watchingPage = true;
-  const each = (act) => () => {
-    for (const hub of [...hubs.values()]) act(hub);
-  };
   const { document } = globalThis;
-  globalThis.addEventListener?.('pagehide', each((hub) => hub.suspend()));
-  globalThis.addEventListener?.('pageshow', (event) => event.persisted && each((hub) => hub.resume())());
-  document?.addEventListener('freeze', each((hub) => hub.suspend()));
-  document?.addEventListener('resume', each((hub) => hub.resume()));
-  // pauseWhenHidden: a hidden page leaves; the visible ones keep the connection.
-  document?.addEventListener('visibilitychange', each((hub) => hub.pauseWhenHidden && (document.hidden ? hub.suspend() : hub.resume())));
+  for (const [target, type, away] of [[globalThis, 'pagehide', true], [globalThis, 'pageshow', false], [document, 'freeze', true],
+    [document, 'resume', false], [document, 'visibilitychange']]) {
+    target?.addEventListener?.(type, () => {
+      pageAway = away ?? pageAway;
+      for (const hub of [...hubs.values()]) hub.update();
+    });
+  }
 }
 
 /**
@@ -258,7 +255,7 @@ export function installSharing(Source) {
     let hub = hubs.get(key);
     if (!hub) {
       hubs.set(key, (hub = createHub(key, source.url, options, Source)));
-      hub.start();
+      hub.update();
     }
     hub.attach(source, setState);
     return { detach: () => hub.detach(source) };
