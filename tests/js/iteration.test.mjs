@@ -111,7 +111,7 @@ describe('for await … of source', () => {
     const seen = [];
     await assert.rejects(async () => {
       for await (const event of iterator) seen.push(event.lastEventId);
-    }, (error) => error instanceof RangeError && /more than 10 events behind/.test(error.message));
+    }, (error) => error instanceof RangeError && /EventSource closed: the loop fell more than 10 events behind/.test(error.message));
     assert.deepEqual(seen, ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'], 'the queued events first, in order');
     assert.equal(source.lastEventId, '11', 'the event that did not fit was the last one taken from the stream');
   });
