@@ -90,6 +90,7 @@ function createHub(key, url, options, Source) {
   let term = 0; // the highest term heard
   const recentIds = [];
   let skip = []; // IDs a new holder will send again that this hub has dispatched already
+  let heardHolder = false; // whether this hub has dispatched an event of the current holder
   let holder = null; // the private source, while this hub holds the connection
   let release = null; // releases the lock
   let lockRequest = null; // aborts the lock request
@@ -128,6 +129,7 @@ function createHub(key, url, options, Source) {
   const lead = () => {
     term = Math.max(term + 1, Date.now());
     skip = [];
+    heardHolder = false;
     post([LEAD, term, state[1]]);
     holder = new Holder(url, holderInit(options, state[1]));
   };
@@ -141,7 +143,14 @@ function createHub(key, url, options, Source) {
       .request(name, { signal: request.signal }, () =>
         lockRequest === request ? new Promise((resolve) => ((release = resolve), lead())) : undefined,
       )
-      .catch(() => {}); // aborted while queued
+      .catch(() => {
+        // Aborted while queued (by stop()), or refused (an opaque origin, storage blocked): then
+        // this hub connects by itself, on no channel.
+        if (lockRequest !== request || request.signal.aborted) return;
+        channel.close();
+        channel = { close() {} };
+        lead();
+      });
   };
 
   // Leaves the channel and the connection (to the next hub in line), keeping its sources.
@@ -163,6 +172,7 @@ function createHub(key, url, options, Source) {
     } else if (kind === LEAD) {
       if (messageTerm <= term) return;
       term = messageTerm;
+      heardHolder = false;
       const at = recentIds.lastIndexOf(id);
       skip = at < 0 ? [] : recentIds.slice(at + 1);
     } else {
@@ -176,9 +186,14 @@ function createHub(key, url, options, Source) {
   const apply = (message, late = false) => {
     const [kind, , id, readyState, reconnectionTime, typeOrDetails, data, origin] = message;
     if (kind === MESSAGE) {
-      if (late) skip.push(id);
-      else if (skip[0] === id) return void skip.shift();
-      else skip = [];
+      if (late) {
+        // (Too late once the new holder's events have begun: they come first.)
+        if (heardHolder || skip.push(id) > RECENT_IDS) return;
+      } else {
+        heardHolder = true;
+        if (skip[0] === id) return void skip.shift();
+        skip = [];
+      }
       if (recentIds.at(-1) !== id && recentIds.push(id) > RECENT_IDS) recentIds.shift();
     }
     state = [readyState, id, reconnectionTime];

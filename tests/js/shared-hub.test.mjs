@@ -219,6 +219,27 @@ test('the holder leaves and the next takes the lock before any other realm has r
   assert.deepEqual(rc.ids(), ['1', '2', '3', '4']);
 });
 
+test('what the previous holder posted arrives after the new holder\'s first events: dropped, not dispatched out of order (the new holder sends those events again)', async () => {
+  const [a, b, c] = [await realm(), await realm(), await realm()];
+  const url = 'http://stream.test/later-still';
+  const [ra, rb, rc] = track(member(a, url), member(b, url), member(c, url));
+  await tick();
+  a.holder().open();
+  a.holder().message(1);
+  await until(() => rb.ids().length === 1 && rc.ids().length === 1, 'the first event');
+  a.holder().message(2);
+  a.holder().message(3);
+  ra.close();
+  for (let i = 0; i < 10 && b.Source.made.length === 0; i++) await Promise.resolve();
+  assert.equal(b.Source.made.length, 1, 'b holds the lock before any message task ran');
+  b.holder().open();
+  for (const id of [2, 3, 4]) b.holder().message(id);
+  await until(() => rc.ids().length === 4, 'c\'s events');
+  await tick();
+  assert.deepEqual(rb.ids(), ['1', '2', '3', '4']);
+  assert.deepEqual(rc.ids(), ['1', '2', '3', '4']);
+});
+
 test('the connection fails for every source (CLOSED, one error with its diagnostics), even in the realm that takes the lock before it reads the failure, and the lock is free again', async () => {
   const [a, b] = [await realm(), await realm()];
   const url = 'http://stream.test/fails';
@@ -257,6 +278,29 @@ test('sources share only when URL, credentials, method, headers, body and the ot
   assert.equal(locks.lines.size - before, variants.length, 'one connection per set of options (header names in any case; a body as a string or URLSearchParams)');
   for (const [name, value] of [['fetch', async () => {}], ['headers', () => ({})], ['body', new Blob(['x'])], ['body', new FormData()]]) {
     assert.throws(() => member(a, url, { method: 'POST', [name]: value }), (error) => error instanceof TypeError && error.message.includes(`\`${name}\``), name);
+  }
+});
+
+test('where the lock is refused (an opaque origin, storage blocked), the realm connects by itself and posts nothing', async () => {
+  const [a, b] = [await realm(), await realm()];
+  const { locks: saved } = navigator;
+  navigator.locks = { request: () => Promise.reject(new DOMException('refused', 'SecurityError')) };
+  try {
+    const url = 'http://stream.test/refused';
+    const [ra] = track(member(a, url));
+    navigator.locks = saved;
+    const [rb] = track(member(b, url));
+    await until(() => a.Source.made.length === 1 && b.Source.made.length === 1, 'a connection in each realm');
+    a.holder().open();
+    a.holder().message(1);
+    b.holder().open();
+    b.holder().message(7);
+    await tick();
+    await tick();
+    assert.deepEqual(ra.ids(), ['1']);
+    assert.deepEqual(rb.ids(), ['7'], 'nothing from the realm without the lock');
+  } finally {
+    navigator.locks = saved;
   }
 });
 
