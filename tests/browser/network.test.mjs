@@ -10,9 +10,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { sseHeaders } from '../support/sse-server.mjs';
-import { forEachEngine, sleep, startTestServer, testUnless } from './helpers.mjs';
+import { forEachEngine, sleep, startTestServer, testUnless, waitUntil } from './helpers.mjs';
+import { SHARED_PAGE, idsOf, logOf } from './shared-page.mjs';
 
-const PAGE = '/tests/browser/pages/shared.html';
+const PAGE = SHARED_PAGE;
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
@@ -49,19 +50,8 @@ after(async () => {
   await server?.close();
 });
 
-async function waitUntil(predicate, what, timeout = 10_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await predicate();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${typeof what === 'function' ? what() : what}`);
-    await sleep(20);
-  }
-}
 
-const logOf = (page) => page.evaluate(() => window.shared.log);
 const stateOf = (page) => page.evaluate(() => window.shared.state());
-const idsOf = async (page) => (await logOf(page)).filter((e) => e.type === 'message').map((e) => Number(e.lastEventId));
 
 function setHidden(page, hidden) {
   return page.evaluate((hidden) => {

@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { sseHeaders } from '../support/sse-server.mjs';
-import { forEachEngine, repoRoot, sleep, startTestServer } from './helpers.mjs';
+import { forEachEngine, repoRoot, sleep, startTestServer, waitUntil } from './helpers.mjs';
+import { SHARED_PAGE, idsOf, logOf } from './shared-page.mjs';
 
-const PAGE = '/tests/browser/pages/shared.html';
+const PAGE = SHARED_PAGE;
 // The shared page under the policy the drop-in supports, with its violations recorded.
 const STRICT = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
 const CSP_PAGE = '/shared-csp.html';
@@ -92,18 +93,7 @@ after(async () => {
 
 const openStreams = (variant) => streams.filter((s) => s.open && (variant === undefined || s.variant === variant));
 
-async function waitUntil(predicate, what, timeout = 10_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await predicate();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${typeof what === 'function' ? what() : what}`);
-    await sleep(25);
-  }
-}
 
-const logOf = (page) => page.evaluate(() => window.shared.log);
-const idsOf = async (page) => (await logOf(page)).filter((e) => e.type === 'message').map((e) => Number(e.lastEventId));
 
 /**
  * Opens `count` pages of one profile, each with a shared source of `stream` and `init`;

@@ -197,9 +197,11 @@ test('the holder leaves before the others read its last events: the next resumes
   }
 });
 
-test('the holder leaves and the next takes the lock before any other realm has read the last events: those come late, once, before the new holder\'s', async () => {
+// Three realms; a holds the connection, posts 1, then 2 and 3 and leaves at once: the lock goes to
+// b before b and c have read 2 and 3.
+async function holderLeavesAfterPosting(name) {
   const [a, b, c] = [await realm(), await realm(), await realm()];
-  const url = 'http://stream.test/late';
+  const url = `http://stream.test/${name}`;
   const [ra, rb, rc] = track(member(a, url), member(b, url), member(c, url));
   await tick();
   a.holder().open();
@@ -208,6 +210,11 @@ test('the holder leaves and the next takes the lock before any other realm has r
   a.holder().message(2);
   a.holder().message(3);
   ra.close();
+  return { b, rb, rc };
+}
+
+test('the holder leaves and the next takes the lock before any other realm has read the last events: those come late, once, before the new holder\'s', async () => {
+  const { b, rb, rc } = await holderLeavesAfterPosting('late');
   // b holds the lock now and has announced it resumes from 1; 2 and 3 reach b and c after that.
   await until(() => b.Source.made.length === 1 && rb.ids().length === 3 && rc.ids().length === 3, 'the late events');
   assert.equal(b.holder().init.lastEventId, '1');
@@ -220,16 +227,7 @@ test('the holder leaves and the next takes the lock before any other realm has r
 });
 
 test('what the previous holder posted arrives after the new holder\'s first events: dropped, not dispatched out of order (the new holder sends those events again)', async () => {
-  const [a, b, c] = [await realm(), await realm(), await realm()];
-  const url = 'http://stream.test/later-still';
-  const [ra, rb, rc] = track(member(a, url), member(b, url), member(c, url));
-  await tick();
-  a.holder().open();
-  a.holder().message(1);
-  await until(() => rb.ids().length === 1 && rc.ids().length === 1, 'the first event');
-  a.holder().message(2);
-  a.holder().message(3);
-  ra.close();
+  const { b, rb, rc } = await holderLeavesAfterPosting('later-still');
   for (let i = 0; i < 10 && b.Source.made.length === 0; i++) await Promise.resolve();
   assert.equal(b.Source.made.length, 1, 'b holds the lock before any message task ran');
   b.holder().open();
