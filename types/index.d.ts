@@ -5,6 +5,7 @@
 // either, and they declare no global: Node's own EventSource type is left alone. (Symbol.dispose
 // comes from TypeScript's own lib, as @types/node takes it.)
 /// <reference lib="esnext.disposable" />
+/// <reference lib="es2018.asynciterable" />
 
 // ---- createParser (eventsource-parser 4) ----
 
@@ -120,6 +121,33 @@ export interface WasmEventSourceInit {
   oversizedEvents?: 'skip' | 'reconnect' | undefined;
   /** eventsource 5's option: past this many buffered bytes the connection fails (CLOSED). */
   maxBufferSize?: number | undefined;
+  /**
+   * One connection for every source of this URL and these options in the browser profile and
+   * origin, whatever the number of tabs, frames and workers (Web Locks and a BroadcastChannel;
+   * where either is missing, a connection of its own). With the npm package, `import
+   * 'wasm-eventsource/shared'` first (the drop-in has it); else a TypeError. `fetch`, a
+   * `headers` function and a body other than a string or URLSearchParams are a TypeError with it.
+   */
+  shared?: boolean | undefined;
+  /**
+   * Closes the connection while the page is hidden (no error event; CONNECTING) and reopens it
+   * with Last-Event-ID when it is visible again. With `shared`, a hidden page leaves the
+   * connection to the visible ones. No effect where there is no document (workers, Node).
+   */
+  pauseWhenHidden?: boolean | undefined;
+}
+
+/** source.events(options): which events the iterator yields and how many it keeps waiting. */
+export interface EventsOptions<K extends string = string> {
+  /** Ends the iteration: the loop throws the signal's reason, and the source is closed. */
+  signal?: AbortSignal | undefined;
+  /** The event types to yield (default 'message'), e.g. ['message', 'ping', 'error']. */
+  types?: K | readonly K[] | undefined;
+  /** The most events that wait for the loop (default 1000). */
+  bufferSize?: number | undefined;
+  /** One more: 'error' (default) closes the source and the loop throws a RangeError after the
+   *  waiting events; 'drop-oldest' drops the oldest waiting event. */
+  overflow?: 'error' | 'drop-oldest' | undefined;
 }
 
 export type EventSourceErrorReason =
@@ -178,6 +206,16 @@ export declare class WasmEventSource extends EventTarget {
   reset(): void;
   /** The same as close(): `using source = new EventSource(url)`. */
   [Symbol.dispose](): void;
+  /**
+   * The events of `types` (default 'message') from now on, until the source is CLOSED; leaving
+   * the loop early (break, return, throw, the signal) closes the source.
+   */
+  events(options?: EventsOptions<'message'>): AsyncIterableIterator<EventSourceMessageEvent>;
+  events<K extends string>(
+    options: EventsOptions<K>,
+  ): AsyncIterableIterator<K extends keyof WasmEventSourceEventMap ? WasmEventSourceEventMap[K] : EventSourceMessageEvent>;
+  /** `for await (const event of source)`: source.events(). */
+  [Symbol.asyncIterator](): AsyncIterableIterator<EventSourceMessageEvent>;
   readonly CONNECTING: 0;
   readonly OPEN: 1;
   readonly CLOSED: 2;

@@ -42,8 +42,9 @@ export async function launchPlaywright({ backForwardCache = false } = {}) {
 }
 
 class ChromiumPage {
-  constructor(context, page) {
+  constructor(context, page, ownsContext = true) {
     this.context = context;
+    this.ownsContext = ownsContext;
     this.raw = page;
     this.problems = [];
     page.setDefaultTimeout(15_000);
@@ -83,8 +84,16 @@ class ChromiumPage {
     return this.context.newCDPSession(this.raw);
   }
 
+  /** Crashes the page's renderer (Page.crash): no pagehide, no more script. */
+  async kill() {
+    const crashed = new Promise((resolve) => this.raw.once('crash', resolve));
+    const session = await this.cdp();
+    session.send('Page.crash').catch(() => {}); // (never answered: the target is gone)
+    await crashed;
+  }
+
   close() {
-    return this.context.close().catch(() => {});
+    return (this.ownsContext ? this.context.close() : this.raw.close()).catch(() => {});
   }
 }
 
@@ -99,6 +108,14 @@ export async function launch(options) {
     async newPage() {
       const context = await browser.newContext();
       return new ChromiumPage(context, await context.newPage());
+    },
+    /** A browser profile of its own whose pages share cookies, storage and connections. */
+    async newContext() {
+      const context = await browser.newContext();
+      return {
+        newPage: async () => new ChromiumPage(context, await context.newPage(), false),
+        close: () => context.close().catch(() => {}),
+      };
     },
     close: () => browser.close().catch(() => {}),
   };

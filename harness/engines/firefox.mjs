@@ -3,6 +3,7 @@
 // Each page lives in a user context of its own (its own cookies), like a Chromium context.
 import { existsSync } from 'node:fs';
 
+import { killPageProcess } from './kill-page.mjs';
 import { missingPackage } from './missing.mjs';
 import { normalize } from './page-script.mjs';
 
@@ -38,8 +39,10 @@ export async function missing() {
 const NETWORK_MESSAGES = /^(Firefox can’t establish a connection to the server at |Cross-Origin Request Blocked: |The connection to .* was interrupted while the page was loading)/;
 
 class FirefoxPage {
-  constructor(context, page) {
+  constructor(context, page, browserPid, ownsContext = true) {
     this.context = context;
+    this.browserPid = browserPid;
+    this.ownsContext = ownsContext;
     this.raw = page;
     this.problems = [];
     page.setDefaultTimeout(15_000);
@@ -77,8 +80,13 @@ class FirefoxPage {
     if (cookies.length) await this.context.deleteCookie(...cookies);
   }
 
+  /** Kills the page's content process (SIGKILL): no pagehide, no more script. */
+  kill() {
+    return killPageProcess(this, this.browserPid, /-contentproc.*-isForBrowser/);
+  }
+
   close() {
-    return this.context.close().catch(() => {});
+    return (this.ownsContext ? this.context.close() : this.raw.close()).catch(() => {});
   }
 }
 
@@ -101,7 +109,15 @@ export async function launch() {
     raw: browser,
     async newPage() {
       const context = await browser.createBrowserContext();
-      return new FirefoxPage(context, await context.newPage());
+      return new FirefoxPage(context, await context.newPage(), browser.process()?.pid);
+    },
+    /** A browser profile of its own whose pages share cookies, storage and connections. */
+    async newContext() {
+      const context = await browser.createBrowserContext();
+      return {
+        newPage: async () => new FirefoxPage(context, await context.newPage(), browser.process()?.pid, false),
+        close: () => context.close().catch(() => {}),
+      };
     },
     close: () => browser.close().catch(() => {}),
   };

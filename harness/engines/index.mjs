@@ -8,6 +8,9 @@
 //     page.waitForFunction(fn, arg, { timeout, polling })
 //     page.problems                      uncaught errors and console.error messages, as strings
 //     page.clearCookies()                page.close()
+//     page.kill()                        the page's process dies (a crash: no pagehide)
+//   browser.newContext() → { newPage(), close() }: pages of one browser profile, which share
+//     cookies, storage, BroadcastChannels, Web Locks and the connections to a host;
 //   and, where the engine's protocol has them: page.setOffline(bool), page.addInitScript(fn),
 //   page.cdp() (Chromium's DevTools Protocol). `supports(page, 'setOffline')` tells.
 import * as chromium from './chromium.mjs';

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 
+import { killPageProcess } from './kill-page.mjs';
 import { missingPackage } from './missing.mjs';
 import { asyncScriptBody, recordProblemsInPage, waitScriptBody } from './page-script.mjs';
 
@@ -110,6 +111,11 @@ class WebKitPage {
     await this.driver.manage().deleteAllCookies();
   }
 
+  /** Kills the page's web process (SIGKILL): no pagehide, no more script. */
+  kill() {
+    return killPageProcess(this, this.child.pid, /WebKitWebProcess/);
+  }
+
   async close() {
     try {
       await this.driver.quit();
@@ -120,47 +126,122 @@ class WebKitPage {
   }
 }
 
+// A window of a session that has several (browser.newContext()): WebDriver talks to one window
+// at a time, so each command switches to its window first, one command at a time.
+class WebKitWindow extends WebKitPage {
+  constructor(session, handle) {
+    super(session.driver, session.child);
+    this.session = session;
+    this.handle = handle;
+  }
+
+  inWindow(act) {
+    return this.session.serialize(async () => {
+      await this.driver.switchTo().window(this.handle);
+      return act();
+    });
+  }
+
+  run(body, arg) {
+    return this.inWindow(() => WebKitPage.prototype.run.call(this, body, arg));
+  }
+
+  async goto(url) {
+    await this.collectProblems();
+    await this.inWindow(() => this.driver.get(url));
+    await this.run(asyncScriptBody(String(recordProblemsInPage)));
+  }
+
+  clearCookies() {
+    return this.inWindow(() => this.driver.manage().deleteAllCookies());
+  }
+
+  close() {
+    return this.inWindow(() => this.driver.close()).catch(() => {});
+  }
+}
+
 export async function launch() {
   const problem = await missing();
   if (problem) throw new Error(problem);
   const { Builder } = await import('selenium-webdriver');
   const xvfb = await startXvfb();
   const pages = new Set();
-  return {
+  // A WebDriver session: its own WebKitWebDriver and MiniBrowser (its own profile).
+  async function startSession() {
+    const port = await freePort();
+    const child = spawn(DRIVER, [`--port=${port}`, '--host=127.0.0.1'], {
+      stdio: 'ignore',
+      env: { ...process.env, DISPLAY: xvfb.display },
+    });
+    try {
+      await waitForDriver(port, child);
+      const driver = await new Builder()
+        .usingServer(`http://127.0.0.1:${port}`)
+        .withCapabilities({
+          browserName: 'MiniBrowser',
+          'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
+        })
+        .build();
+      await driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: 30_000 });
+      browser.version ??= (await driver.getCapabilities()).get('browserVersion');
+      return { driver, child };
+    } catch (error) {
+      child.kill();
+      throw error;
+    }
+  }
+  const browser = {
     name,
     label,
     version: null,
     display: xvfb.display,
     async newPage() {
-      const port = await freePort();
-      const child = spawn(DRIVER, [`--port=${port}`, '--host=127.0.0.1'], {
-        stdio: 'ignore',
-        env: { ...process.env, DISPLAY: xvfb.display },
-      });
-      try {
-        await waitForDriver(port, child);
-        const driver = await new Builder()
-          .usingServer(`http://127.0.0.1:${port}`)
-          .withCapabilities({
-            browserName: 'MiniBrowser',
-            'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
-          })
-          .build();
-        await driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: 30_000 });
-        this.version ??= (await driver.getCapabilities()).get('browserVersion');
-        const page = new WebKitPage(driver, child);
-        pages.add(page);
-        const close = page.close.bind(page);
-        page.close = () => (pages.delete(page), close());
-        return page;
-      } catch (error) {
-        child.kill();
-        throw error;
-      }
+      const { driver, child } = await startSession();
+      const page = new WebKitPage(driver, child);
+      pages.add(page);
+      const close = page.close.bind(page);
+      page.close = () => (pages.delete(page), close());
+      return page;
+    },
+    /** One session whose windows are the pages: one profile (cookies, storage, connections). */
+    async newContext() {
+      let session = null;
+      const context = {
+        async newPage() {
+          if (session === null) {
+            session = await startSession();
+            let tail = Promise.resolve();
+            session.serialize = (act) => {
+              const result = tail.then(act);
+              tail = result.catch(() => {});
+              return result;
+            };
+            return new WebKitWindow(session, await session.driver.getWindowHandle());
+          }
+          const handle = await session.serialize(async () => {
+            // (From a window that is still there: the current one may have been closed.)
+            const [open] = await session.driver.getAllWindowHandles();
+            await session.driver.switchTo().window(open);
+            await session.driver.switchTo().newWindow('window');
+            return session.driver.getWindowHandle();
+          });
+          return new WebKitWindow(session, handle);
+        },
+        async close() {
+          pages.delete(context);
+          if (session === null) return;
+          await session.driver.quit().catch(() => {});
+          session.child.kill();
+        },
+      };
+      pages.add(context);
+      return context;
     },
     async close() {
       await Promise.all([...pages].map((page) => page.close()));
       xvfb.stop();
     },
   };
+  return browser;
 }

@@ -1,7 +1,8 @@
 // The classic-script build (dist/wasm-eventsource.js): defines WasmEventSource (with
-// createParser and ParseError on it) and installs it as EventSource only where there is none.
+// createParser and ParseError on it, and `shared: true` installed) and installs it as
+// EventSource only where there is none.
 // (EventSourceParserStream is the npm package's: the script keeps within its size budget.)
-import { WasmEventSource } from './event-source.js';
+import { WasmEventSource } from './shared-entry.js';
 import { createParser, ParseError } from './parser.js';
 
 Object.assign(WasmEventSource, { createParser, ParseError });

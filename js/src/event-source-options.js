@@ -114,5 +114,7 @@ export function checkInit(init) {
     heartbeatTimeout,
     reconnect: checkReconnect(init.reconnect),
     ...limits(init),
+    shared: Boolean(init.shared),
+    pauseWhenHidden: Boolean(init.pauseWhenHidden),
   };
 }

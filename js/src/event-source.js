@@ -22,6 +22,7 @@ import {
   textAt,
 } from './session.js';
 import { EventTargetBase, platformCallsHandlerProperties } from './event-target.js';
+import { eventIterator } from './event-iterator.js';
 import { encodeUtf8 } from './text-codec.js';
 import { memorySize } from './wasm.js';
 
@@ -40,6 +41,10 @@ const FORBIDDEN_DOMAIN_CODE_POINT = /[\x00-\x20#%/:<>?@[\\\]^|\x7f]/;
 
 // What fromReadableStream() passes to the constructor instead of a URL (nobody else can).
 const FROM_STREAM = Object.freeze({});
+// Where wasm-eventsource/shared (js/src/shared.js) puts its function that attaches a source to
+// the connection it shares with the other tabs: share(source, options, setState) → a handle with
+// detach(), or null where the platform cannot share (then the source connects by itself).
+const SHARE = Symbol.for('wasm-eventsource.share');
 
 // window.stop() aborts the page's fetches, and Chromium fails an EventSource it stops. A fetch
 // body read then rejects with a plain network error, indistinguishable from a dropped
@@ -280,6 +285,9 @@ export class WasmEventSource extends EventTargetBase {
   #contentType = null; // of the open response
   #streamReader = null; // fromReadableStream: the reader of the stream it reads
   #inBackForwardCache = false; // its page is in the back/forward cache: no request until restored
+  #hidden = false; // pauseWhenHidden: its page is hidden, so it makes no request until visible
+  #shared = null; // shared: the handle of the connection it shares (js/src/shared.js)
+  #closeWatchers = null; // its async iterators', called by close()
 
   // The readyState constants as WebIDL defines them (enumerable, neither writable nor
   // configurable, on the constructor and the prototype), and eventsource 5's mark that a
@@ -328,6 +336,8 @@ export class WasmEventSource extends EventTargetBase {
     }
     const parsed = parseEventSourceUrl(url);
     const options = checkInit(eventSourceInitDict);
+    const share = options.shared && WasmEventSource[SHARE];
+    if (share === undefined) throw new TypeError("Failed to construct 'EventSource': `shared` needs `import 'wasm-eventsource/shared'`");
     this.#url = parsed.href;
     this.#requestUrl = parsed.href;
     this.#withCredentials = options.withCredentials;
@@ -345,8 +355,15 @@ export class WasmEventSource extends EventTargetBase {
       }
       signal.addEventListener('abort', () => this.close(), { once: true });
     }
+    if (share) {
+      this.#shared = share(this, options, (state) => {
+        [this.#readyState, this.#lastEventId, this.#reconnectionTime] = state;
+      });
+      if (this.#shared) return;
+    }
     WasmEventSource.#watchPage(this);
-    this.#connect();
+    if (options.pauseWhenHidden && globalThis.document?.hidden === true) this.#hidden = true;
+    else this.#connect();
   }
 
   /** Bytes of the WebAssembly memory shared by every parser (0 before the first one). */
@@ -370,6 +387,11 @@ export class WasmEventSource extends EventTargetBase {
 
   close() {
     this.#readyState = CLOSED;
+    this.#shared?.detach();
+    this.#shared = null;
+    const watchers = this.#closeWatchers;
+    this.#closeWatchers = null;
+    for (const watcher of watchers ?? []) watcher();
     this.#stopRequest();
     clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
@@ -377,6 +399,19 @@ export class WasmEventSource extends EventTargetBase {
     cancelQuietly(this.#streamReader);
     this.#streamReader = null;
     WasmEventSource.#pageSources.delete(this);
+  }
+
+  /**
+   * Iterates the `message` events (and those of `types`) until the source is CLOSED; leaving the
+   * loop early closes the source. At most `bufferSize` events wait for the loop (see
+   * js/src/event-iterator.js for `overflow`).
+   */
+  events(options = undefined) {
+    return eventIterator(this, options, (watcher) => (this.#closeWatchers ??= []).push(watcher));
+  }
+
+  [Symbol.asyncIterator]() {
+    return this.events();
   }
 
   /**
@@ -779,6 +814,10 @@ export class WasmEventSource extends EventTargetBase {
     this.#readyState = CONNECTING;
     this.dispatchEvent(errorEvent({ ...details, reconnectDelay }));
     if (this.#readyState !== CONNECTING) return; // closed by an error handler
+    // (The standard: "if the operating system has reported that there is no network
+    // connectivity, user agents might wait for the operating system to announce that the network
+    // connection has returned before retrying". `online` wakes it.)
+    if (globalThis.navigator?.onLine === false) return;
     this.#reconnectTimer = backgroundTimeout(() => {
       this.#reconnectTimer = null;
       if (this.#readyState === CONNECTING) this.#connect();
@@ -789,36 +828,66 @@ export class WasmEventSource extends EventTargetBase {
   // sources; restored, they reconnect at once, with no error event and no reconnection delay.
   static #pageSources = new Set(); // the URL-based sources of this window that are not CLOSED
   static #watchingPage = false;
+  // Also, in windows and workers: the network going (reconnection waits stop) and coming back
+  // (waiting sources reconnect at once), and with pauseWhenHidden, the page's visibility.
   static #watchPage(source) {
     const page = globalThis;
-    if (typeof page.addEventListener !== 'function' || !('onpageshow' in page)) return; // no window
+    if (typeof page.addEventListener !== 'function' || !('ononline' in page)) return; // no window or worker
     WasmEventSource.#pageSources.add(source);
     if (WasmEventSource.#watchingPage) return;
     WasmEventSource.#watchingPage = true;
+    const each = (act) => {
+      for (const one of [...WasmEventSource.#pageSources]) act(one);
+    };
     page.addEventListener('pagehide', (event) => {
-      if (event.persisted) for (const each of WasmEventSource.#pageSources) each.#enterBackForwardCache();
+      if (event.persisted) each((one) => one.#enterBackForwardCache());
     });
     page.addEventListener('pageshow', (event) => {
-      if (event.persisted) for (const each of [...WasmEventSource.#pageSources]) each.#leaveBackForwardCache();
+      if (event.persisted) each((one) => one.#leaveBackForwardCache());
     });
+    page.addEventListener('offline', () => each((one) => clearTimeout(one.#reconnectTimer)));
+    page.addEventListener('online', () => each((one) => one.#wake()));
+    // As @microsoft/fetch-event-source's openWhenHidden: false: the connection closes, with no
+    // error event, and reopens with Last-Event-ID once the page is visible again.
+    page.document?.addEventListener('visibilitychange', () =>
+      each((one) => {
+        if (!one.#options.pauseWhenHidden) return;
+        if (page.document.hidden) one.#suspend();
+        one.#hidden = page.document.hidden;
+        one.#wake();
+      }),
+    );
   }
 
-  #enterBackForwardCache() {
-    if (this.#readyState === CLOSED) return;
+  // Connects now if it is waiting to reconnect (or has not connected yet) and nothing holds it.
+  #wake() {
+    if (this.#readyState !== CONNECTING || this.#controller || this.#inBackForwardCache || this.#hidden) return;
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = null;
+    this.#connect();
+  }
+
+  // Ends the request or the wait, as the page leaves: CONNECTING, no error event.
+  #suspend() {
     this.#stopRequest();
     clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
     if (this.#session && !this.#session.disposed) this.#deliverState(this.#session.reset());
+    this.#readyState = CONNECTING;
+  }
+
+  #enterBackForwardCache() {
+    if (this.#readyState === CLOSED) return;
     // (The PR leaves readyState open while the page is cached, when no script runs: CONNECTING,
     // what it is until the reconnection opens.)
-    this.#readyState = CONNECTING;
+    this.#suspend();
     this.#inBackForwardCache = true;
   }
 
   #leaveBackForwardCache() {
     if (!this.#inBackForwardCache) return;
     this.#inBackForwardCache = false;
-    if (this.#readyState === CONNECTING) this.#connect();
+    this.#wake();
   }
 
   // The records of a reset: only the ID buffer can move.

@@ -69,6 +69,20 @@ export async function startTestServer() {
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Polls `predicate` (maybe async) until it returns a truthy value, which it returns; throws after
+ * `timeout` ms, naming `what` (a string, or a function giving one then).
+ */
+export async function waitUntil(predicate, what, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await predicate();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${typeof what === 'function' ? what() : what}`);
+    await sleep(20);
+  }
+}
+
+/**
  * Opens a page of its own (its own cookies) and records its uncaught errors and console errors,
  * so that a test can assert there were none (`watch.assertClean()`).
  */

@@ -77,7 +77,8 @@ describe('the packed tarball', () => {
     for (const expected of ['LICENSE', 'package.json', 'README.md', 'dist/index.mjs', 'dist/index.cjs', 'dist/index.d.mts',
       'dist/index.d.cts', 'dist/stream.mjs', 'dist/stream.cjs', 'dist/stream.d.mts', 'dist/stream.d.cts', 'dist/drop-in.d.ts',
       'dist/wasm-eventsource.min.js', 'dist/embind.mjs', 'dist/embind.cjs', 'dist/embind.d.mts',
-      'dist/embind.d.cts', 'dist/workerd/index.mjs', 'dist/workerd/stream.mjs',
+      'dist/embind.d.cts', 'dist/shared.mjs', 'dist/shared.cjs', 'dist/shared.d.mts', 'dist/shared.d.cts',
+      'dist/workerd/index.mjs', 'dist/workerd/stream.mjs',
       'dist/wasm2js/index.mjs', 'dist/wasm2js/index.cjs', 'dist/wasm2js/stream.mjs', 'dist/wasm2js/stream.cjs',
       'dist/wasm2js/index.d.mts', 'dist/wasm2js/index.d.cts', 'dist/wasm2js/sse-parser.cjs',
       'dist/wasm-eventsource.wasm2js.min.js', 'cli/wasm-eventsource.mjs', 'cli/cat.mjs']) {
@@ -195,6 +196,15 @@ describe('the package runs from the tarball', () => {
       createParser({ onEvent: (e) => seen.push(e.data) }).feed('data: cjs\\n\\n');
       console.log(seen.join(), typeof EventSource, typeof EventSourceParserStream);`], { cwd: project });
     assert.equal(cjs.trim(), 'cjs function function');
+    // wasm-eventsource/shared: the same class, with sharing installed (in Node, with no Web
+    // Locks, each source connects by itself).
+    for (const [flag, load] of [['--input-type=module', "const shared = await import('wasm-eventsource/shared'); const main = await import('wasm-eventsource');"],
+      ['--input-type=commonjs', "const shared = require('wasm-eventsource/shared'); const main = require('wasm-eventsource');"]]) {
+      const out = run(process.execPath, [flag, '-e', `(async () => { ${load}
+        const source = new shared.EventSource('http://127.0.0.1:9/', { shared: true }); source.close();
+        console.log(shared.EventSource === main.EventSource, shared.default === main.default); })();`], { cwd: project });
+      assert.equal(out.trim(), 'true true', flag);
+    }
     for (const [flag, load] of [['--input-type=module', "const { default: initSse } = await import('wasm-eventsource/embind');"],
       ['--input-type=commonjs', "const initSse = require('wasm-eventsource/embind').default;"]]) {
       const out = run(process.execPath, [flag, '-e', `(async () => { ${load}
@@ -320,6 +330,20 @@ describe('tree shaking: a bundle of one part carries no other', () => {
     const out = await bundle("import { EventSource } from 'wasm-eventsource'; console.log(new EventSource('/x'));");
     report(t, 'EventSource', out);
     for (const marker of EVENT_SOURCE_MARKERS) assert.ok(out.text.includes(marker), `${marker} is in the bundle`);
+  });
+
+  // Strings that only the sharing code (wasm-eventsource/shared) holds.
+  const SHARED_MARKERS = ['BroadcastChannel', 'cannot be compared across tabs'];
+  test('the EventSource without wasm-eventsource/shared carries none of the sharing code; with it, the bundle has it', async (t) => {
+    const without = await bundle("import { EventSource } from 'wasm-eventsource'; for await (const e of new EventSource('/x', { pauseWhenHidden: true })) console.log(e.data);");
+    report(t, 'EventSource with iteration and pauseWhenHidden, no sharing', without);
+    for (const marker of SHARED_MARKERS) assert.ok(!without.text.includes(marker), `no ${marker}`);
+    for (const from of ["import { EventSource } from 'wasm-eventsource/shared';", "import { EventSource } from 'wasm-eventsource'; import 'wasm-eventsource/shared';"]) {
+      const withSharing = await bundle(`${from} console.log(new EventSource('/x', { shared: true }));`);
+      report(t, `EventSource with sharing (${from})`, withSharing);
+      for (const marker of SHARED_MARKERS) assert.ok(withSharing.text.includes(marker), `${marker} is in the bundle`);
+      assert.equal(withSharing.text.split("Failed to construct 'EventSource': the option").length, without.text.split("Failed to construct 'EventSource': the option").length, 'one EventSource in it');
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import WasmEventSourceDefault, {
 import { EventSourceParserStream as StreamFromSubpath, ParseError as StreamParseError } from 'wasm-eventsource/stream';
 import { EventSource as Wasm2jsEventSource, createParser as createWasm2jsParser } from 'wasm-eventsource/wasm2js';
 import { EventSourceParserStream as Wasm2jsStream } from 'wasm-eventsource/wasm2js/stream';
+import { EventSource as SharingEventSource, WasmEventSource as SharingWasmEventSource } from 'wasm-eventsource/shared';
 
 // Assignable to the platform's EventSource type (lib.dom's or Node's).
 const source: globalThis.EventSource = new EventSource('/events', { withCredentials: true });
@@ -65,6 +66,24 @@ const writer: WritableStream<string | Uint8Array> = stream.writable;
 const events: ReadableStream<EventSourceMessage> = new StreamFromSubpath().readable;
 const errorTypes: boolean = new ParseError('m', { type: 'unknown-field' }) instanceof StreamParseError;
 
+// Sharing, pausing while hidden, async iteration.
+const sharing: typeof WasmEventSource = SharingEventSource;
+const shared = new SharingWasmEventSource('/events', { shared: true, pauseWhenHidden: true, headers: { 'X-A': '1' } });
+async function iterate() {
+  for await (const event of shared) event.data.length;
+  for await (const event of shared.events({ signal: AbortSignal.timeout(1000), bufferSize: 10, overflow: 'drop-oldest' })) event.lastEventId.length;
+  for await (const event of shared.events({ types: ['message', 'ping'] })) event.data.length;
+  for await (const event of shared.events({ types: ['message', 'error'] })) {
+    if (event.type === 'error') (event as EventSourceErrorEvent).reason;
+  }
+  const next: IteratorResult<MessageEvent> = await shared.events().next();
+  return next;
+}
+// @ts-expect-error: overflow is 'error' or 'drop-oldest'
+shared.events({ overflow: 'drop' });
+// @ts-expect-error: shared is a boolean
+new WasmEventSource('/x', { shared: 'yes' });
+
 // @ts-expect-error: the URL is required
 new EventSource();
 // @ts-expect-error: heartbeatTimeout is a number of ms
@@ -79,4 +98,4 @@ const wasm2jsParser: ReturnType<typeof createParser> = createWasm2jsParser({ onE
 const wasm2jsSource: globalThis.EventSource = new Wasm2jsEventSource('/events');
 const wasm2jsStream: EventSourceParserStream = new Wasm2jsStream();
 
-export { same, states, id, writer, events, errorTypes, resumeFrom, wasm2jsParser, wasm2jsSource, wasm2jsStream };
+export { same, states, id, writer, events, errorTypes, resumeFrom, wasm2jsParser, wasm2jsSource, wasm2jsStream, sharing, iterate };
