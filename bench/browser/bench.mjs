@@ -3,7 +3,7 @@
 // (`new WasmEventSource(url)`) and the engine's own `new EventSource(url)`, both receiving the
 // same bytes from a loopback server.
 //
-//   node bench/browser/bench.mjs [--engine chromium|firefox|webkit] [--runs 5] [--only tiny,llm_tokens]
+//   node bench/browser/bench.mjs [--engine chromium|firefox|webkit] [--runs 5] [--only tiny,llm_tokens,llm_writes]
 //                                [--events N] [--verbose]
 //
 // Firefox and WebKit have no DevTools Protocol: there the page is driven through harness/engines
@@ -86,15 +86,24 @@ const WORKLOADS = {
   llm_tokens: {
     events: 100_000,
     listen: 'completion.delta',
-    event: (i) => {
-      const id = String(1_000_000 + i);
-      const data =
-        '{"id":"chatcmpl-8x1Yb2","object":"chat.completion.chunk","created":1700000000,' +
-        `"choices":[{"index":0,"delta":{"content":"${TOKENS[i % TOKENS.length]}"},"finish_reason":null}]}`;
-      return { text: `event: completion.delta\nid: ${id}\ndata: ${data}\n\n`, data, id };
-    },
+    event: (i) => llmEvent(i),
+  },
+  // A model's token stream as it arrives: a few events per server write, each write on its own
+  // (the server yields to its event loop between writes), 40 000 events.
+  llm_writes: {
+    events: 40_000,
+    eventsPerWrite: 4,
+    listen: 'completion.delta',
+    event: (i) => llmEvent(i),
   },
 };
+function llmEvent(i) {
+  const id = String(1_000_000 + i);
+  const data =
+    '{"id":"chatcmpl-8x1Yb2","object":"chat.completion.chunk","created":1700000000,' +
+    `"choices":[{"index":0,"delta":{"content":"${TOKENS[i % TOKENS.length]}"},"finish_reason":null}]}`;
+  return { text: `event: completion.delta\nid: ${id}\ndata: ${data}\n\n`, data, id };
+}
 const only = args.only ? args.only.split(',').map((name) => name.trim()) : Object.keys(WORKLOADS);
 for (const name of only) {
   if (!WORKLOADS[name]) throw new Error(`unknown workload ${name}; there are ${Object.keys(WORKLOADS).join(', ')}`);
@@ -103,10 +112,10 @@ for (const name of only) {
 const CHUNK = 64 * 1024;
 
 // The whole stream as 64 KiB Buffers (cut anywhere: inside events and inside UTF-8 sequences, as
-// a network would), and what the page must see: the count, the total data length in UTF-16 code
-// units, the last event's data and id.
+// a network would), or as writes of `eventsPerWrite` events each, and what the page must see:
+// the count, the total data length in UTF-16 code units, the last event's data and id.
 function buildStream(name, count) {
-  const { event } = WORKLOADS[name];
+  const { event, eventsPerWrite } = WORKLOADS[name];
   const parts = [];
   let dataChars = 0;
   let last;
@@ -115,10 +124,15 @@ function buildStream(name, count) {
     parts.push(last.text);
     dataChars += last.data.length;
   }
-  const bytes = Buffer.from(parts.join(''), 'utf8');
   const chunks = [];
-  for (let at = 0; at < bytes.length; at += CHUNK) chunks.push(bytes.subarray(at, at + CHUNK));
-  return { chunks, bytes: bytes.length, expected: { count, dataChars, lastData: last.data, lastId: last.id } };
+  if (eventsPerWrite) {
+    for (let i = 0; i < parts.length; i += eventsPerWrite) chunks.push(Buffer.from(parts.slice(i, i + eventsPerWrite).join(''), 'utf8'));
+  } else {
+    const bytes = Buffer.from(parts.join(''), 'utf8');
+    for (let at = 0; at < bytes.length; at += CHUNK) chunks.push(bytes.subarray(at, at + CHUNK));
+  }
+  const bytes = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  return { chunks, paced: Boolean(eventsPerWrite), bytes, expected: { count, dataChars, lastData: last.data, lastId: last.id } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,11 +231,13 @@ async function handle(req, res) {
   res.flushHeaders();
   let closed = false;
   res.on('close', () => (closed = true));
-  // As fast as the socket takes them: write, and wait for 'drain' when the buffer is full.
+  // As fast as the socket takes them: write, and wait for 'drain' when the buffer is full; a
+  // paced stream also yields to the event loop between writes, so that each is a write of its own.
   for (const chunk of run.stream.chunks) {
     if (closed) return;
     run.sent += chunk.length;
     if (!res.write(chunk)) await drained(res);
+    else if (run.stream.paced) await new Promise(setImmediate);
   }
   run.finished = true; // and keep the response open: the page closes the source
 }
