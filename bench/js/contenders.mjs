@@ -103,10 +103,40 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     for await (const event of stream) events += event.data.length >= 0 ? 1 : 0;
     return events;
   };
+  // The floor of any EventSourceParserStream: the same chunks through a TransformStream that
+  // enqueues, per chunk, as many ready-made event objects as the chunk completes (counted before
+  // timing), and the same reader: the streams' own cost, without parsing.
+  const eventCounts = new WeakMap(); // chunks → events completed by each chunk
+  const countEvents = (chunks) => {
+    const counts = [];
+    const parser = createReferenceParser({ onEvent: () => counts[counts.length - 1]++ });
+    const decoder = new TextDecoder();
+    for (const chunk of chunks) {
+      counts.push(0);
+      parser.feed(decoder.decode(chunk, { stream: true }));
+    }
+    return counts;
+  };
+  const readyMade = { id: undefined, event: 'completion.delta', data: '' };
   const streams = {
     'wasm-eventsource EventSourceParserStream': (chunks) => drain(readableOf(chunks).pipeThrough(new EventSourceParserStream())),
     'eventsource-parser/stream': (chunks) =>
       drain(readableOf(chunks).pipeThrough(new TextDecoderStream()).pipeThrough(new ReferenceParserStream())),
+    'TransformStream alone (ready-made events, no parsing)': (chunks) => {
+      if (!eventCounts.has(chunks)) eventCounts.set(chunks, countEvents(chunks));
+      const counts = eventCounts.get(chunks);
+      let i = 0;
+      const transform = new TransformStream(
+        {
+          transform(chunk, controller) {
+            for (let n = counts[i++]; n > 0; n--) controller.enqueue(readyMade);
+          },
+        },
+        undefined,
+        { highWaterMark: 16 },
+      );
+      return drain(readableOf(chunks).pipeThrough(transform));
+    },
   };
 
   // A whole EventSource fed by a fetch() whose body yields the chunks.
