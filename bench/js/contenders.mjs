@@ -59,6 +59,22 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
       sink.delete();
       return count.events;
     },
+    // The floor of this design per chunk, no parsing: the copy into the module's memory, one call
+    // into it (a trivial export), one string of the chunk's bytes and one event object.
+    'floor: copy, call, one string per chunk': (chunks) => {
+      const exports = core.wasm();
+      const session = exports.sse_session_create(16 << 20, 2);
+      const input = exports.sse_session_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0));
+      const memory = Buffer.from(exports.memory.buffer);
+      const count = counter();
+      for (const chunk of chunks) {
+        core.memoryBytes().set(chunk, input);
+        exports.sse_writes_utf16();
+        count.onEvent({ id: undefined, event: undefined, data: memory.latin1Slice(input, input + chunk.length) });
+      }
+      exports.sse_session_destroy(session);
+      return count.events;
+    },
     // Bytes in, records out: each chunk copied in and parsed, no text read back.
     'WASM core alone (no strings)': (chunks) => {
       const exports = core.wasm();

@@ -624,7 +624,7 @@ export class WasmEventSource extends EventTargetBase {
       const end = await readNodeStream(response.body, (chunk) => {
         if (!current()) return false;
         this.#armHeartbeat();
-        return this.#deliver(this.#session.feed(chunk));
+        return this.#deliver(this.#session.feedBytes(chunk));
       });
       if (current()) end.error === undefined ? ending.ended() : ending.failed(end.error);
       return;
@@ -707,7 +707,7 @@ export class WasmEventSource extends EventTargetBase {
           return;
         }
         this.#armHeartbeat();
-        if (!this.#deliver(this.#session.feed(bytes))) return;
+        if (!this.#deliver(this.#session.feedBytes(bytes))) return;
       }
     } catch (error) {
       if (current()) ending.failed(error);

@@ -249,7 +249,7 @@ export function createParser(config, { reportIgnored } = {}) {
         deliver(session.feed(held));
       }
       if (bytes.length === 0) return;
-      const batch = session.feed(bytes);
+      const batch = session.feedBytes(bytes);
       lineOpen = endsInsideLine(bytes);
       deliver(batch);
     },

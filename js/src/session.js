@@ -198,8 +198,17 @@ export class Session {
    * it produced. Anything else is a TypeError, before anything is parsed.
    */
   feed(chunk) {
+    if (typeof chunk !== 'string') return this.feedBytes(requireBytes(chunk));
     this.#checkLive();
-    const size = typeof chunk === 'string' ? this.#copyText(chunk) : this.#copyBytes(requireBytes(chunk));
+    const size = this.#copyText(chunk);
+    if (size === 0) return EMPTY;
+    return this.#read(enterModule().sse_session_feed(this.#handle, size));
+  }
+
+  /** feed() for bytes a caller has already taken as a Uint8Array (requireBytes). */
+  feedBytes(bytes) {
+    this.#checkLive();
+    const size = this.#copyBytes(bytes);
     if (size === 0) return EMPTY;
     return this.#read(enterModule().sse_session_feed(this.#handle, size));
   }
