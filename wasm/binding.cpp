@@ -520,6 +520,9 @@ class Session final : public sse::EventSink {
     arena_.append(text, units);
   }
   [[gnu::noinline]] void push_other_text(std::uint32_t kind, std::string_view text) { push_text(kind, text); }
+#if defined(SSE_BINDING_UTF8_ONLY)
+  [[gnu::noinline]]  // (one copy, not one per callback: the drop-in's size budget)
+#endif
   void push(std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0) {
     std::uint32_t* record = records_.extend(kRecordWords);
     record[0] = a;

@@ -387,6 +387,7 @@ bool contains_nul(std::string_view value) {
   return false;
 }
 
+#if !defined(SSE_LEAN_SINK)
 // Writes `value` in decimal at `out`; returns the end. (A loop, not std::to_chars, whose tables
 // cost the WebAssembly modules 0.3 KB for one number in one rare message.)
 char* write_decimal(char* out, std::uint64_t value) {
@@ -399,6 +400,7 @@ char* write_decimal(char* out, std::uint64_t value) {
   while (count != 0) *out++ = digits[--count];
   return out;
 }
+#endif
 
 bool is_ascii_digits(std::string_view value) {
   return std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -910,6 +912,13 @@ SSE_COLD bool Parser::exceed_limit(bool line_ended) {
     discarding_event_ = true;
     discarding_line_ = !line_ended;
   }
+#if defined(SSE_LEAN_SINK)
+  // (The batch ABI's modules: their sink reports the error by its code, and the drop-in's size
+  // budget counts every byte of the text's code. SSE_LEAN_SINK: the sink reads only what the
+  // batch ABI reads.)
+  sink_.on_error(ParseError::buffer_limit, {});
+  return skip;
+#else
   // Written into a buffer, not with std::string: the WebAssembly modules then carry none of
   // its code (the drop-in's size budget).
   constexpr std::string_view kStart = "event-stream line or event exceeds the limit of ";
@@ -922,6 +931,7 @@ SSE_COLD bool Parser::exceed_limit(bool line_ended) {
   at = std::copy(outcome.begin(), outcome.end(), at);
   sink_.on_error(ParseError::buffer_limit, std::string_view(message, static_cast<std::size_t>(at - message)));
   return skip;
+#endif
 }
 
 // The blank line and `data`, nearly every line of a stream, are handled inline in the line loop;
@@ -996,6 +1006,10 @@ void Parser::process_field(Field field, std::string_view value, std::string_view
 SSE_COLD void Parser::report_ignored(IgnoredField::Reason reason, std::string_view line, bool non_ascii) {
   if (!options_.report_ignored_fields) return;
   const std::string_view text = decoded(line, non_ascii);  // ':' and ' ' are ASCII: same places
+#if defined(SSE_LEAN_SINK)
+  sink_.on_ignored_field({reason, {}, {}, text});  // (the batch ABI reads the line alone)
+  return;
+#endif
   const std::size_t colon = text.find(':');
   const std::string_view name = text.substr(0, colon);
   const std::string_view value =
