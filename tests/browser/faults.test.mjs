@@ -84,7 +84,7 @@ forEachEngine((current) => {
     // connection error may be discarded by Chromium's fetch() before the page reads it (the drop-in
     // then misses those events; Chromium's own EventSource much less often), a race this test
     // leaves out.
-    // WebKit's fetch() cannot send an ID above U+00FF as its UTF-8 bytes (README): ids within it there.
+    // WebKit's fetch() cannot send an ID above U+00FF as its UTF-8 bytes (docs/compatibility.md): ids within it there.
     const WIDE_ID = current.is('webkit') ? 'évt-3 ÿ' : 'évt-3 ✓';
     test(`connection cut in the middle of an event: partial event dropped, Last-Event-ID of the last complete one, every event once, in order${current.is('webkit') ? ' (WebKit: ids up to U+00FF)' : ''}`, async () => {
       const EVENTS = [
@@ -441,7 +441,7 @@ forEachEngine((current) => {
           assert.equal(sent.length, CASES.length, impl);
           sent.forEach((bytes, i) => {
             assert.ok(![...bytes].some((b) => b === 0x0d || b === 0x0a || b === 0x00), `${impl}, header ${i + 1}: ${bytes.toString('hex')}`);
-            // WebKit's fetch() cannot send an ID above U+00FF as its UTF-8 bytes (README).
+            // WebKit's fetch() cannot send an ID above U+00FF as its UTF-8 bytes (docs/compatibility.md).
             if (current.is('webkit') && impl === 'wasm' && /[^\0-\xff]/.test(CASES[i].id)) return;
             assert.deepEqual(bytes, utf8(CASES[i].id), `${impl}, case ${i + 1}`);
           });
@@ -453,7 +453,7 @@ forEachEngine((current) => {
     // WebKit's fetch() sends a header value's characters as UTF-8 and its Headers take none above
     // U+00FF: an ID within U+00FF goes as itself (its UTF-8 on the wire, as WebKit's own sends);
     // one beyond cannot be sent as its UTF-8 bytes through fetch() at all, and arrives as the
-    // standard's byte string encoded again, its UTF-8 encoded twice (README, "Where engines differ").
+    // standard's byte string encoded again, its UTF-8 encoded twice (docs/compatibility.md, "Where engines differ").
     const twiceEncoded = (id) => Buffer.from(Buffer.from(id, 'utf8').toString('latin1'), 'utf8');
     test(`Last-Event-ID on the wire, as the server echoes its raw bytes: the ID's UTF-8, as the engine's own sends it${current.is('webkit') ? " (WebKit: for an ID beyond U+00FF the drop-in's arrives as its UTF-8 encoded twice, which WebKit's fetch() cannot avoid)" : ''}`, async () => {
       const IDS = ['é ß ÿ', '\u2026\u00e9', 'é✓😀'];

@@ -72,7 +72,7 @@ function normalizeTrace(trace) {
 }
 
 // Where an engine's own EventSource differs from the standard (and the polyfill): test key →
-// engine → what the native one does. README, "Where engines differ".
+// engine → what the native one does. docs/compatibility.md, "Where engines differ".
 const NATIVE_DIFFERS = {
   ids: {
     firefox: 'an id-only block does not update the last event ID, and an event whose id holds NUL is lost',

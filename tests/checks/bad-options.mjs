@@ -1,6 +1,6 @@
 // Every option of every public entry point given bad values: wrong types, negative, NaN,
 // infinite, huge. Each gets a TypeError or RangeError naming it at construction, or the coercion
-// the README's table documents; and a value that only a connection can judge (headers from a
+// CONTRIBUTING.md's bad-input table documents; and a value that only a connection can judge (headers from a
 // function) fails the source with reason "headers" instead of a retry loop.
 import { deepEqual, equal, ok, throws, until } from './assert.mjs';
 

@@ -79,7 +79,7 @@ describe("the README's C++ quick start builds in a consumer project", () => {
     assert.match(quickStart.cmake, /target_link_libraries\(app PRIVATE wasm_eventsource::parser\)/);
   });
 
-  test('find_package after `cmake --install` to a prefix (the README\'s install commands)', async () => {
+  test('find_package after `cmake --install` to a prefix (the install commands of docs/cpp.md)', async () => {
     const build = join(work, 'library-build');
     const prefix = join(work, 'prefix');
     await run('cmake', ['-S', repoRoot, '-B', build, '-DSSE_BUILD_TESTS=OFF', '-DSSE_BUILD_BENCHMARKS=OFF', ...WITHOUT_TEST_LIBRARIES]);
