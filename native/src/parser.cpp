@@ -6,6 +6,7 @@
 // UTF-8 decoding happens per value: CR, LF, ':' and space are ASCII and can never sit inside a
 // multi-byte sequence, so decoding a line's pieces separately gives the same text as decoding
 // the whole stream, and valid input (nearly all of it) is never copied for decoding.
+// (Line ends are found by the kernels of scan/; the UTF-8 rules are in utf8.hpp.)
 #include "sse/parser.hpp"
 
 #include <algorithm>
@@ -13,19 +14,13 @@
 #include <cstring>
 #include <limits>
 
-#if defined(__x86_64__) || defined(_M_X64)
-#define SSE_SCAN_X86 1
-#include <immintrin.h>
-#elif defined(__wasm_simd128__)
-#define SSE_SCAN_WASM 1
-#include <wasm_simd128.h>
-#endif
+#include "scan/kernels.hpp"
+#include "utf8.hpp"
 
 namespace sse {
 namespace {
 
 constexpr unsigned char kBom[3] = {0xEF, 0xBB, 0xBF};
-constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 // Buffers that grew past this for one huge line or event are released afterwards.
 constexpr std::size_t kRetainedCapacity = 64 * 1024;
 // Chunks up to this size take the short path (Parser::feed).
@@ -33,8 +28,6 @@ constexpr std::size_t kShortChunk = 16;
 // The first bytes of a carried line are kept as they arrive; past them the line's start is
 // classified (a line the sink does without is dropped, a data value starts streaming).
 constexpr std::size_t kLineStartBytes = 16;
-
-constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
 
 // Paths a stream takes rarely or once (limits, ignored lines, BOMs, repairs, resets): compiled
 // for size (in WebAssembly every byte of them is in every bundle), and kept out of the hot code.
@@ -46,221 +39,12 @@ constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
 
 using scan::BlockMasks;
 using scan::kBlockBytes;
-
-std::uint64_t load_word(const char* p) {
-  std::uint64_t word;
-  std::memcpy(&word, p, sizeof word);
-  return word;
-}
-
-// Block classification: the CR/LF and non-ASCII bytes of 64 bytes as two bit masks. The scalar
-// kernel is the reference; the SIMD kernels must give the same masks for every input (tests
-// compare them on the corpus and on random bytes). One is chosen once, at start-up.
-
-// The first `size` bytes of a block (at most 64).
-BlockMasks classify_bytes(const char* block, std::size_t size) {
-  BlockMasks masks{};
-#if defined(__clang__)
-#pragma clang loop vectorize(disable) unroll(disable)  // a few bytes: the vector code only costs size
-#endif
-  for (std::size_t i = 0; i < size; ++i) {
-    const auto byte = static_cast<unsigned char>(block[i]);
-    masks.line_ends |= std::uint64_t{byte == '\n' || byte == '\r'} << i;
-    masks.non_ascii |= std::uint64_t{byte >= 0x80} << i;
-  }
-  return masks;
-}
-
-BlockMasks classify_block_scalar(const char* block) { return classify_bytes(block, kBlockBytes); }
-
-// 0x80 in each byte of `word` that is zero, exactly (no carries between bytes), else 0.
-std::uint64_t zero_bytes(std::uint64_t word) {
-  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
-  return ~(((word & kLow7) + kLow7) | word | kLow7);
-}
-
-// The high bit of each byte of `word`, gathered into bits 0-7 (byte 0 into bit 0).
-std::uint64_t gather_high_bits(std::uint64_t word) { return ((word & kHighBits) * 0x02040810204081ULL) >> 56; }
-
-// Adds the masks of the 8 bytes at `p`, the `i`-th word of their block, to `masks`.
-void add_word_swar(BlockMasks& masks, const char* p, unsigned i) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  std::uint64_t word = load_word(p);
-  if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
-  const std::uint64_t ends = zero_bytes(word ^ (kOnes * '\n')) | zero_bytes(word ^ (kOnes * '\r'));
-  masks.line_ends |= gather_high_bits(ends) << (8 * i);
-  masks.non_ascii |= gather_high_bits(word) << (8 * i);
-}
-
-BlockMasks classify_block_swar(const char* block) {
-  BlockMasks masks{};
-  for (unsigned i = 0; i < kBlockBytes / 8; ++i) add_word_swar(masks, block + 8 * i, i);
-  return masks;
-}
-
-#if defined(SSE_SCAN_X86)
-BlockMasks classify_block_sse2(const char* block) {
-  const __m128i lf = _mm_set1_epi8('\n');
-  const __m128i cr = _mm_set1_epi8('\r');
-  BlockMasks masks{};
-  for (unsigned i = 0; i < kBlockBytes / 16; ++i) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i));
-    const auto ends = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, lf), _mm_cmpeq_epi8(bytes, cr))));
-    masks.line_ends |= std::uint64_t{ends} << (16 * i);
-    masks.non_ascii |= std::uint64_t{static_cast<unsigned>(_mm_movemask_epi8(bytes))} << (16 * i);
-  }
-  return masks;
-}
-
-__attribute__((target("avx2"))) BlockMasks classify_block_avx2(const char* block) {
-  const __m256i lf = _mm256_set1_epi8('\n');
-  const __m256i cr = _mm256_set1_epi8('\r');
-  BlockMasks masks{};
-  for (unsigned i = 0; i < kBlockBytes / 32; ++i) {
-    const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32 * i));
-    const auto ends = static_cast<std::uint32_t>(
-        _mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(bytes, lf), _mm256_cmpeq_epi8(bytes, cr))));
-    masks.line_ends |= std::uint64_t{ends} << (32 * i);
-    masks.non_ascii |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(bytes))} << (32 * i);
-  }
-  return masks;
-}
-#endif
-
-#if defined(SSE_SCAN_WASM)
-BlockMasks classify_block_simd128(const char* block) {
-  const v128_t lf = wasm_i8x16_splat('\n');
-  const v128_t cr = wasm_i8x16_splat('\r');
-  BlockMasks masks{};
-  for (unsigned i = 0; i < kBlockBytes / 16; ++i) {
-    const v128_t bytes = wasm_v128_load(block + 16 * i);
-    const auto ends = static_cast<std::uint32_t>(wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(bytes, lf), wasm_i8x16_eq(bytes, cr))));
-    masks.line_ends |= std::uint64_t{ends} << (16 * i);
-    masks.non_ascii |= std::uint64_t{static_cast<std::uint32_t>(wasm_i8x16_bitmask(bytes))} << (16 * i);
-  }
-  return masks;
-}
-#endif
-
-// A kernel classifies a run of consecutive blocks per call (kBatchBlocks at most), so the
-// indirect call is paid per kilobyte, not per block.
-constexpr std::size_t kBatchBlocks = 16;
-using BlockClassifier = void (*)(const char* blocks, std::size_t count, BlockMasks* masks);
-
-void classify_scalar(const char* blocks, std::size_t count, BlockMasks* masks) {
-  for (std::size_t i = 0; i < count; ++i) masks[i] = classify_block_scalar(blocks + i * kBlockBytes);
-}
-void classify_swar(const char* blocks, std::size_t count, BlockMasks* masks) {
-  for (std::size_t i = 0; i < count; ++i) masks[i] = classify_block_swar(blocks + i * kBlockBytes);
-}
-#if defined(SSE_SCAN_X86)
-void classify_sse2(const char* blocks, std::size_t count, BlockMasks* masks) {
-  for (std::size_t i = 0; i < count; ++i) masks[i] = classify_block_sse2(blocks + i * kBlockBytes);
-}
-__attribute__((target("avx2"))) void classify_avx2(const char* blocks, std::size_t count, BlockMasks* masks) {
-  for (std::size_t i = 0; i < count; ++i) masks[i] = classify_block_avx2(blocks + i * kBlockBytes);
-}
-#endif
-#if defined(SSE_SCAN_WASM)
-void classify_simd128(const char* blocks, std::size_t count, BlockMasks* masks) {
-  for (std::size_t i = 0; i < count; ++i) masks[i] = classify_block_simd128(blocks + i * kBlockBytes);
-}
-#endif
-
-// The first `size` bytes (9 to 16) of a short input, as if zero-padded: the whole work for the
-// small chunks of a slow network, where a 64-byte block would be mostly padding.
-using ShortClassifier = BlockMasks (*)(const char* p, std::size_t size);
-
-// The 16 bytes to classify: `p` itself when it holds 16, else its bytes copied into `padded`
-// (zero-filled) by two overlapping 8-byte copies (inlined, unlike a library memcpy of a
-// variable size).
-const char* padded_to_16(char (&padded)[16], const char* p, std::size_t size) {
-  if (size == 16) return p;
-  std::memcpy(padded, p, 8);
-  std::memcpy(padded + size - 8, p + size - 8, 8);
-  return padded;
-}
-
-BlockMasks classify_short_scalar(const char* p, std::size_t size) { return classify_bytes(p, size); }
-
-BlockMasks classify_short_swar(const char* p, std::size_t size) {
-  char padded[16] = {};
-  const char* bytes = padded_to_16(padded, p, size);
-  BlockMasks masks{};
-  add_word_swar(masks, bytes, 0);
-  add_word_swar(masks, bytes + 8, 1);
-  return masks;
-}
-
-#if defined(SSE_SCAN_X86)
-// (The avx2 kernel takes this too: one 16-byte vector is all a short input needs.)
-BlockMasks classify_short_sse2(const char* p, std::size_t size) {
-  char padded[16] = {};
-  const char* bytes_at = padded_to_16(padded, p, size);
-  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes_at));
-  const auto ends = static_cast<unsigned>(
-      _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')))));
-  return {ends, static_cast<unsigned>(_mm_movemask_epi8(bytes))};
-}
-#endif
-
-#if defined(SSE_SCAN_WASM)
-BlockMasks classify_short_simd128(const char* p, std::size_t size) {
-  char padded[16] = {};
-  const char* bytes_at = padded_to_16(padded, p, size);
-  const v128_t bytes = wasm_v128_load(bytes_at);
-  const auto ends = static_cast<std::uint32_t>(wasm_i8x16_bitmask(
-      wasm_v128_or(wasm_i8x16_eq(bytes, wasm_i8x16_splat('\n')), wasm_i8x16_eq(bytes, wasm_i8x16_splat('\r')))));
-  return {ends, static_cast<std::uint32_t>(wasm_i8x16_bitmask(bytes))};
-}
-#endif
-
-// A kernel: its classifier of whole blocks and of short inputs.
-struct KernelFunctions {
-  BlockClassifier blocks;
-  ShortClassifier short_input;
-};
-
-KernelFunctions kernel_functions(scan::Kernel kernel) {
-  switch (kernel) {
-#if defined(SSE_SCAN_X86)
-    case scan::Kernel::sse2: return {classify_sse2, classify_short_sse2};
-    case scan::Kernel::avx2: return {classify_avx2, classify_short_sse2};
-#endif
-#if defined(SSE_SCAN_WASM)
-    case scan::Kernel::simd128: return {classify_simd128, classify_short_simd128};
-#endif
-    case scan::Kernel::swar: return {classify_swar, classify_short_swar};
-    default: return {classify_scalar, classify_short_scalar};
-  }
-}
-
-KernelFunctions& current_kernel() {
-  static KernelFunctions functions = kernel_functions(scan::best_kernel());
-  return functions;
-}
-
-// Classifies up to kBatchBlocks blocks from `blocks`, of which `available` bytes exist; returns
-// how many. A last block shorter than 64 bytes is classified as if zero-padded (zero is neither
-// a line end nor non-ASCII): byte by byte when it is a few bytes, from one 16-byte vector up to
-// 16, else from a padded copy.
-std::size_t classify(const KernelFunctions& kernel, const char* blocks, std::size_t available, BlockMasks* masks) {
-  const std::size_t whole = std::min(available / kBlockBytes, kBatchBlocks);
-  if (whole != 0) {
-    kernel.blocks(blocks, whole, masks);
-    return whole;
-  }
-  if (available <= 8) {
-    masks[0] = classify_bytes(blocks, available);
-  } else if (available <= 16) {
-    masks[0] = kernel.short_input(blocks, available);
-  } else {
-    char padded[kBlockBytes] = {};
-    std::memcpy(padded, blocks, available);
-    kernel.blocks(padded, 1, masks);
-  }
-  return 1;
-}
+using scan::classify;
+using scan::classify_bytes;
+using scan::current_kernel;
+using scan::kBatchBlocks;
+using scan::KernelFunctions;
+using utf8::contains_nul;
 
 // Bits [from, 64) of a mask; 0 when from is 64 or more.
 std::uint64_t bits_from(std::ptrdiff_t from) {
@@ -315,78 +99,6 @@ void assign_value(detail::Buffer<char>& buffer, std::string_view value) {
   buffer.assign(value);
 }
 
-// Length of the well-formed UTF-8 sequence starting at `p`, or 0 when the bytes there are not
-// one. On 0, `*invalid_length` is the maximal subpart to replace with one U+FFFD (at least 1).
-std::size_t sequence_length(const unsigned char* p, const unsigned char* end,
-                            std::size_t* invalid_length) {
-  const unsigned char lead = *p;
-  std::size_t continuation_bytes = 0;
-  unsigned char lower = 0x80;
-  unsigned char upper = 0xBF;
-  if (lead < 0x80) {
-    return 1;
-  } else if (lead >= 0xC2 && lead <= 0xDF) {
-    continuation_bytes = 1;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    continuation_bytes = 2;
-    if (lead == 0xE0) lower = 0xA0;  // overlong
-    if (lead == 0xED) upper = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    continuation_bytes = 3;
-    if (lead == 0xF0) lower = 0x90;  // overlong
-    if (lead == 0xF4) upper = 0x8F;  // above U+10FFFF
-  } else {
-    *invalid_length = 1;
-    return 0;
-  }
-  std::size_t length = 1;
-  for (; length <= continuation_bytes; ++length) {
-    if (p + length == end || p[length] < lower || p[length] > upper) {
-      *invalid_length = length;
-      return 0;
-    }
-    lower = 0x80;
-    upper = 0xBF;
-  }
-  return length;
-}
-
-// The end of the run of ASCII bytes at `p`: sixteen at a time with SIMD, else eight (values
-// that need validating are mostly ASCII, e.g. JSON with a few other characters).
-const unsigned char* skip_ascii(const unsigned char* p, const unsigned char* end) {
-#if defined(SSE_SCAN_X86)
-  for (; end - p >= 16; p += 16) {
-    const auto high = static_cast<unsigned>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
-    if (high != 0) return p + __builtin_ctz(high);
-  }
-#elif defined(SSE_SCAN_WASM)
-  for (; end - p >= 16; p += 16) {
-    const auto high = static_cast<std::uint32_t>(wasm_i8x16_bitmask(wasm_v128_load(p)));
-    if (high != 0) return p + __builtin_ctz(high);
-  }
-#endif
-  for (; end - p >= 8; p += 8) {
-    const std::uint64_t high = load_word(reinterpret_cast<const char*>(p)) & kHighBits;
-    if (high != 0) return std::endian::native == std::endian::little ? p + __builtin_ctzll(high) / 8 : p;
-  }
-  while (p != end && *p < 0x80) ++p;
-  return p;
-}
-
-// Whether `value` holds a NUL byte, eight bytes at a time (an inline loop: in WebAssembly memchr
-// is a call out to the library per `id` line).
-bool contains_nul(std::string_view value) {
-  const char* p = value.data();
-  const char* end = p + value.size();
-  for (; end - p >= 8; p += 8) {
-    if (zero_bytes(load_word(p)) != 0) return true;
-  }
-  for (; p != end; ++p) {
-    if (*p == '\0') return true;
-  }
-  return false;
-}
-
 #if !defined(SSE_LEAN_SINK)
 // Writes `value` in decimal at `out`; returns the end. (A loop, not std::to_chars, whose tables
 // cost the WebAssembly modules 0.3 KB for one number in one rare message.)
@@ -407,120 +119,6 @@ bool is_ascii_digits(std::string_view value) {
 }
 
 }  // namespace
-
-namespace scan {
-
-std::vector<Kernel> available_kernels() {
-  std::vector<Kernel> kernels{Kernel::scalar, Kernel::swar};
-#if defined(SSE_SCAN_X86)
-  kernels.push_back(Kernel::sse2);
-  if (__builtin_cpu_supports("avx2")) kernels.push_back(Kernel::avx2);
-#endif
-#if defined(SSE_SCAN_WASM)
-  kernels.push_back(Kernel::simd128);
-#endif
-  return kernels;
-}
-
-Kernel best_kernel() { return available_kernels().back(); }
-
-Kernel use_kernel(Kernel kernel) {
-  const auto kernels = available_kernels();
-  if (std::find(kernels.begin(), kernels.end(), kernel) == kernels.end()) kernel = Kernel::scalar;
-  current_kernel() = kernel_functions(kernel);
-  return kernel;
-}
-
-BlockMasks classify_block(Kernel kernel, const char* block) {
-  BlockMasks masks{};
-  kernel_functions(kernel).blocks(block, 1, &masks);
-  return masks;
-}
-
-const char* find_line_end(Kernel kernel, const char* begin, const char* end) {
-  const KernelFunctions functions = kernel_functions(kernel);
-  BlockMasks masks[kBatchBlocks];
-  for (const char* block = begin; block < end;) {
-    const std::size_t count = classify(functions, block, static_cast<std::size_t>(end - block), masks);
-    for (std::size_t i = 0; i < count; ++i, block += kBlockBytes) {
-      if (masks[i].line_ends != 0) return block + __builtin_ctzll(masks[i].line_ends);
-    }
-  }
-  return end;
-}
-
-}  // namespace scan
-
-namespace utf8 {
-
-bool is_valid(std::string_view bytes) {
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  const auto* end = p + bytes.size();
-  std::size_t invalid_length = 0;
-  while (p != end) {
-    if (*p < 0x80) {
-      p = skip_ascii(p, end);
-      continue;
-    }
-    const std::size_t length = sequence_length(p, end, &invalid_length);
-    if (length == 0) return false;
-    p += length;
-  }
-  return true;
-}
-
-template <typename Out>
-void append_replacing(Out& out, std::string_view bytes) {
-  const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
-  const auto* p = begin;
-  const auto* end = p + bytes.size();
-  const auto* valid_from = p;  // start of the run of valid bytes not yet appended
-  std::size_t invalid_length = 0;
-  while (p != end) {
-    if (*p < 0x80) {
-      ++p;
-      continue;
-    }
-    const std::size_t length = sequence_length(p, end, &invalid_length);
-    if (length != 0) {
-      p += length;
-      continue;
-    }
-    out.append(bytes.data() + (valid_from - begin), static_cast<std::size_t>(p - valid_from));
-    out.append(kReplacementCharacter);
-    p += invalid_length;
-    valid_from = p;
-  }
-  out.append(bytes.data() + (valid_from - begin), static_cast<std::size_t>(end - valid_from));
-}
-
-void append_with_replacement(std::string& out, std::string_view bytes) { append_replacing(out, bytes); }
-
-[[gnu::noinline]] std::size_t decoded_utf16_length(std::string_view bytes) {
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  const auto* end = p + bytes.size();
-  std::size_t units = 0;
-  std::size_t invalid_length = 0;
-  while (p != end) {
-    if (*p < 0x80) {
-      const unsigned char* ascii_end = skip_ascii(p, end);
-      units += static_cast<std::size_t>(ascii_end - p);
-      p = ascii_end;
-      continue;
-    }
-    const std::size_t length = sequence_length(p, end, &invalid_length);
-    if (length == 0) {
-      p += invalid_length;  // one U+FFFD
-      ++units;
-    } else {
-      p += length;
-      units += length == 4 ? 2 : 1;  // a surrogate pair above U+FFFF
-    }
-  }
-  return units;
-}
-
-}  // namespace utf8
 
 Parser::Parser(EventSink& sink, ParserOptions options)
     : sink_(sink), options_(options), reconnection_time_(options.default_reconnection_time_ms) {}
