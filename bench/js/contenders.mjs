@@ -7,7 +7,7 @@ import { createParser as createReferenceParser } from 'eventsource-parser';
 import { EventSourceParserStream as ReferenceParserStream } from 'eventsource-parser/stream';
 import { EventSource as NpmEventSource } from 'eventsource';
 
-export function contenders({ createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse, core }) {
+export function contenders({ createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse, core, parserAlone }) {
   const counter = () => {
     const count = { events: 0, bytes: 0 };
     count.onEvent = (event) => {
@@ -88,6 +88,77 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
       exports.sse_session_destroy(session);
       return records;
     },
+    // The parse alone: each chunk copied in and parsed by the same parser compiled the same way,
+    // with the native benchmark's counting sink (no records, no texts): the module's own floor.
+    'parser alone in WebAssembly (counting sink)': (chunks) => {
+      const session = parserAlone.parser_alone_create();
+      const input = parserAlone.parser_alone_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0)) >>> 0;
+      let events = 0;
+      let bytes = new Uint8Array(parserAlone.memory.buffer);
+      for (const chunk of chunks) {
+        if (bytes.buffer !== parserAlone.memory.buffer) bytes = new Uint8Array(parserAlone.memory.buffer); // (grown)
+        bytes.set(chunk, input);
+        events += parserAlone.parser_alone_feed(session, chunk.length);
+      }
+      parserAlone.parser_alone_destroy(session);
+      return events;
+    },
+    // A lower bound of any design that parses in WebAssembly and hands events to JS: the parse
+    // alone, then per chunk one string as long as the data of the events it completes (not made
+    // of those bytes: a copy of bytes already in place, one-byte for ASCII data and two-byte
+    // otherwise, so no decoding at all; a short one by a loop, as the package does), and one
+    // event object and callback per event, all sharing that string. Every parser in this place
+    // does at least this much.
+    'bound: parse alone + one string of the data per chunk + one object per event': (chunks) => {
+      const plan = dataPlan(chunks);
+      const session = parserAlone.parser_alone_create();
+      const input = parserAlone.parser_alone_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0)) >>> 0;
+      let bytes = new Uint8Array(parserAlone.memory.buffer);
+      const count = counter();
+      for (let i = 0; i < chunks.length; i++) {
+        const chunk = chunks[i];
+        if (bytes.buffer !== parserAlone.memory.buffer) bytes = new Uint8Array(parserAlone.memory.buffer); // (grown)
+        bytes.set(chunk, input);
+        let events = parserAlone.parser_alone_feed(session, chunk.length);
+        if (events === 0) continue;
+        const units = plan.units[i];
+        const data = !plan.ascii[i] ? plan.wide.ucs2Slice(0, 2 * units) : units <= 16 ? shortText(units) : plan.narrow.latin1Slice(0, units);
+        for (; events > 0; events--) count.onEvent({ id: undefined, event: undefined, data });
+      }
+      parserAlone.parser_alone_destroy(session);
+      if (count.events !== plan.events) throw new Error(`the bound row saw ${count.events} events, not ${plan.events}`);
+      return count.events;
+    },
+  };
+
+  // A short ASCII string the way the package makes one (a loop is cheaper than a Buffer call).
+  const shortText = (length) => {
+    let text = '';
+    for (let i = 0; i < length; i++) text += String.fromCharCode(0x78);
+    return text;
+  };
+  // Per chunk, the UTF-16 length of the data of the events it completes and whether that data is
+  // ASCII (computed once per chunking, before timing), and buffers to copy strings that long from.
+  const dataPlans = new WeakMap();
+  const dataPlan = (chunks) => {
+    if (dataPlans.has(chunks)) return dataPlans.get(chunks);
+    const units = new Uint32Array(chunks.length);
+    const ascii = new Uint8Array(chunks.length).fill(1);
+    let i = 0;
+    let events = 0;
+    const parser = createReferenceParser({
+      onEvent(event) {
+        events++;
+        units[i] += event.data.length;
+        if (/[^\x00-\x7f]/.test(event.data)) ascii[i] = 0;
+      },
+    });
+    const decoder = new TextDecoder();
+    for (; i < chunks.length; i++) parser.feed(decoder.decode(chunks[i], { stream: true }));
+    const longest = units.reduce((a, b) => Math.max(a, b), 0);
+    const plan = { events, units, ascii, narrow: Buffer.alloc(longest, 0x78), wide: Buffer.alloc(2 * longest, 0x30) };
+    dataPlans.set(chunks, plan);
+    return plan;
   };
 
   const longLived = {

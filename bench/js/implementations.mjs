@@ -1,6 +1,7 @@
 // The builds the Node benchmark measures, loaded from dist/ as users get them: the npm package,
-// its wasm2js build (react-native, CSPs without 'wasm-unsafe-eval'), the Embind binding, and the
-// WebAssembly module's exports alone (bundled from the sources the same way dist/ is).
+// its wasm2js build (react-native, CSPs without 'wasm-unsafe-eval'), the Embind binding, the
+// WebAssembly module's exports alone (bundled from the sources the same way dist/ is), and the
+// parser alone with a counting sink (build/wasm/parser-alone.wasm, not shipped).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,5 +25,16 @@ export async function loadImplementations() {
     plugins: [embedWasm(readFileSync(join(root, 'build', 'wasm', 'sse-parser.wasm')))],
   });
   const core = await import(`data:text/javascript;base64,${Buffer.from(coreBundle.outputFiles[0].contents).toString('base64')}`);
-  return { createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse: await initSse(), core };
+  return { createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse: await initSse(), core, parserAlone: loadParserAlone() };
+}
+
+// The parser with a counting sink (wasm/parser_alone.cpp), built beside the package's module.
+function loadParserAlone() {
+  const module = new WebAssembly.Module(readFileSync(join(root, 'build', 'wasm', 'parser-alone.wasm')));
+  const instance = new WebAssembly.Instance(module, {
+    env: { emscripten_notify_memory_growth() {} },
+    wasi_snapshot_preview1: { proc_exit() {} },
+  });
+  instance.exports._initialize();
+  return instance.exports;
 }

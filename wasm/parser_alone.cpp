@@ -1,0 +1,56 @@
+// A bench-only WebAssembly module (not shipped): the parser compiled exactly as the package's
+// module is, with the native benchmark's counting sink instead of the batch records. It measures
+// what no design that parses in WebAssembly can go under: the parse itself, in this engine
+// (bench/js/contenders.mjs, "bound" rows; bench/RESULTS.md, what bounds each missed target).
+#include <cstdint>
+#include <cstdlib>
+
+#include "sse/parser.hpp"
+
+#define SSE_EXPORT extern "C" __attribute__((used, visibility("default")))
+
+namespace {
+
+// bench/native/parser_bench.cpp's sink: the event count and the data's size, nothing kept.
+class CountingSink final : public sse::EventSink {
+ public:
+  void on_event(const sse::Event& event) override {
+    ++events;
+    bytes += event.data.size();
+  }
+  std::uint32_t events = 0;
+  std::size_t bytes = 0;
+};
+
+struct AloneSession {
+  CountingSink sink;
+  sse::Parser parser{sink};
+  char* input = nullptr;
+  std::size_t capacity = 0;
+};
+
+}  // namespace
+
+SSE_EXPORT AloneSession* parser_alone_create() { return new AloneSession(); }
+
+SSE_EXPORT void parser_alone_destroy(AloneSession* session) {
+  std::free(session->input);
+  delete session;
+}
+
+// Where the caller writes a chunk of up to `bytes` bytes (the same place each time).
+SSE_EXPORT char* parser_alone_input(AloneSession* session, std::uint32_t bytes) {
+  if (bytes > session->capacity) {
+    std::free(session->input);
+    session->input = static_cast<char*>(std::malloc(bytes));
+    session->capacity = bytes;
+  }
+  return session->input;
+}
+
+// Parses the `bytes` bytes written at the input; returns the events they completed.
+SSE_EXPORT std::uint32_t parser_alone_feed(AloneSession* session, std::uint32_t bytes) {
+  const std::uint32_t before = session->sink.events;
+  session->parser.feed(std::string_view(session->input, bytes));
+  return session->sink.events - before;
+}
