@@ -26,7 +26,7 @@ export const INVALID_RETRY = 9; // the line of a retry field that was ignored
 export const TYPE_SET = 0x100;
 export const ID_SET = 0x200;
 // On the kind word of a record with text: the index of its piece, in the top 16 bits.
-const PIECE_SHIFT = 16;
+export const PIECE_SHIFT = 16;
 // On a piece's end address: the piece holds other characters than ASCII (UTF-16 in Node, else
 // UTF-8).
 const WIDE_PIECE = 0x80000000;
@@ -107,11 +107,6 @@ export function kindAt(batch, r) {
 /** Whether the event record at `r` has a type: the text of the latest TYPE record. */
 export function eventTypeSetAt(batch, r) {
   return (batch.words[batch.base + r] & TYPE_SET) !== 0;
-}
-
-/** Whether the block of the event record at `r` had an `id` field itself. */
-export function eventIdSetAt(batch, r) {
-  return (batch.words[batch.base + r] & ID_SET) !== 0;
 }
 
 /** The reconnection time of a RETRY record at `r`, in ms (64 bits as two words). */
