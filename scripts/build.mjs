@@ -236,9 +236,12 @@ writeFileSync(
 );
 
 // Types: one source per entry in types/, written once per module format so that TypeScript
-// under node16/nodenext reads ESM types for `import` and CommonJS types for `require`.
+// under node16/nodenext reads ESM types for `import` and CommonJS types for `require`. They ship
+// with their doc comments (/** */, what editors show) but not the sources' notes to maintainers
+// (// lines): twice 2.4 KB of the package.
+const typesSource = (name) => readFileSync(join(root, 'types', `${name}.d.ts`), 'utf8').replace(/^[ \t]*\/\/(?!\/).*\n/gm, '');
 for (const name of ['index', 'stream', 'shared', 'embind']) {
-  const source = readFileSync(join(root, 'types', `${name}.d.ts`), 'utf8');
+  const source = typesSource(name);
   writeFileSync(join(dist, `${name}.d.mts`), source.replaceAll("'./index.js'", "'./index.mjs'"));
   writeFileSync(join(dist, `${name}.d.cts`), source.replaceAll("'./index.js'", "'./index.cjs'"));
 }
@@ -256,7 +259,7 @@ writeFileSync(
 writeFileSync(
   join(dist, 'drop-in.d.ts'),
   // (A .d.ts of this CommonJS package: it takes the CommonJS types.)
-  readFileSync(join(root, 'types', 'drop-in.d.ts'), 'utf8').replaceAll("'./index.js'", "'./index.cjs'"),
+  typesSource('drop-in').replaceAll("'./index.js'", "'./index.cjs'"),
 );
 
 const sizes = { 'sse-parser.wasm': wasm };
