@@ -313,9 +313,14 @@ class Arena {
 // the input, each from the start of its first text to the end of its last. Texts must come in
 // the order of the input (one that comes back, e.g. a data line before an `id` line, is copied
 // instead). In Node only a chunk of ASCII is read in place, whose pieces need no decoding.
+// A piece is at most `piece_bytes` long only so that a kept string does not keep much else
+// alive. With `short_texts_free` (V8 copies a slice shorter than kShortText code units; a text
+// of fewer bytes has fewer), a piece that holds only such texts may span the chunk: tiny events
+// at 64 KiB are one string call per chunk instead of 85.
 class InputTexts {
  public:
-  explicit InputTexts(std::uint32_t piece_bytes) : piece_bytes_(piece_bytes) {}
+  InputTexts(std::uint32_t piece_bytes, bool short_texts_free)
+      : piece_bytes_(piece_bytes), short_texts_free_(short_texts_free) {}
 
   // A new chunk (empty: none, as for a reset). `ascii`: it holds no byte >= 0x80.
   void begin(std::string_view input, bool ascii) {
@@ -336,7 +341,7 @@ class InputTexts {
   [[gnu::always_inline]] bool place(Pieces& pieces, std::string_view text, std::uint32_t& units, Place& place) {
     const char* at = text.data();
     const char* text_end = at + text.size();
-    if (at >= cursor_ && text_end <= fast_end_) [[likely]] {
+    if (at >= cursor_ && text_end <= fast_end_ && (!kShortTexts || text.size() < fast_texts_under_)) [[likely]] {
       units = static_cast<std::uint32_t>(text.size());
       place = {piece_bits_, static_cast<std::uint32_t>(at - piece_start_)};
       cursor_ = text_end;
@@ -350,17 +355,23 @@ class InputTexts {
     const char* at = text.data();
     const char* text_end = at + text.size();
     if (at < cursor_ || text_end > end_) return false;  // elsewhere, or before the last one
+    const bool short_text = text.size() < kShortText;
     std::uint32_t offset;
-    if (piece_ == kNone || (text_end - piece_start_ > piece_bytes_ && at != piece_start_ && !pieces.full())) {
+    if (piece_ == kNone ||
+        (!(short_texts_only() && short_text) && text_end - piece_start_ > piece_bytes_ && at != piece_start_ && !pieces.full())) {
       if (piece_ != kNone) end_piece(pieces);
       if (pieces.count() + 1 >= kPieceLimit) return false;  // (the last index is the arena's)
       piece_ = pieces.open(/*in_arena=*/false);
       piece_bits_ = piece_ << kPieceShift;
       piece_start_ = at;
-      // (The fast path's end: where a text would take the piece past its size.)
-      fast_end_ = ascii_ ? at + std::min<std::size_t>(piece_bytes_, static_cast<std::size_t>(end_ - at)) : nullptr;
+      short_texts_only_ = short_texts_free_ && short_text;
+      set_fast_bounds();
       offset = 0;
     } else {
+      if (short_texts_only() && !short_text) {  // (from now on the piece keeps to its size)
+        short_texts_only_ = false;
+        set_fast_bounds();
+      }
       // After the units of the bytes since the last text, decoded as TextDecoder will decode
       // them (with replacement: they may hold anything).
       const auto gap = static_cast<std::size_t>(at - cursor_);
@@ -381,6 +392,23 @@ class InputTexts {
 
  private:
   static constexpr std::uint32_t kNone = UINT32_MAX;
+  // V8 copies a slice shorter than this many code units (SlicedString::kMinLength); a text of
+  // fewer bytes has fewer. (Not in the wasm2js module, SSE_BINDING_NO_SHORT_TEXTS: Hermes is no
+  // V8, and the package's size.)
+  static constexpr std::size_t kShortText = 13;
+#if defined(SSE_BINDING_NO_SHORT_TEXTS)
+  static constexpr bool kShortTexts = false;
+#else
+  static constexpr bool kShortTexts = true;
+#endif
+  bool short_texts_only() const { return kShortTexts && short_texts_only_; }
+  // The inline path's bounds: short texts up to the chunk's end while the piece holds only them,
+  // else any text up to where it would take the piece past its size (ASCII chunks only).
+  void set_fast_bounds() {
+    const char* bounded_end = piece_start_ + std::min<std::size_t>(piece_bytes_, static_cast<std::size_t>(end_ - piece_start_));
+    fast_end_ = !ascii_ ? nullptr : short_texts_only() ? end_ : bounded_end;
+    fast_texts_under_ = short_texts_only() ? kShortText : SIZE_MAX;
+  }
   void end_piece(Pieces& pieces) {
     pieces.set(piece_, address(piece_start_), address(cursor_), !ascii_);
     piece_ = kNone;
@@ -394,9 +422,12 @@ class InputTexts {
   std::uint32_t piece_ = kNone;        // the index of the current piece
   std::uint32_t piece_bits_ = 0;       // the same in a kind word
   const char* piece_start_ = nullptr;  // where it starts
-  const char* fast_end_ = nullptr;     // texts ending up to here take the inline path (ASCII only)
+  const char* fast_end_ = nullptr;     // texts ending up to here take the inline path
+  std::size_t fast_texts_under_ = 0;   // and shorter than this
+  bool short_texts_only_ = false;      // the piece holds only texts under kShortText bytes
   std::uint32_t units_in_piece_ = 0;   // its UTF-16 code units up to cursor_ (not ASCII only)
   std::uint32_t piece_bytes_;
+  bool short_texts_free_;
 };
 
 // Whether `bytes` are all ASCII, sixteen at a time.
@@ -415,9 +446,12 @@ bool all_ascii(std::string_view bytes) {
 
 class Session final : public sse::EventSink {
  public:
-  // `wide_utf16`, `piece_bytes`: the arena's (see Arena).
-  Session(const sse::ParserOptions& options, bool wide_utf16, std::uint32_t piece_bytes)
-      : parser_(*this, options), wide_utf16_(wide_utf16), arena_(wide_utf16, piece_bytes), input_texts_(piece_bytes) {}
+  // `wide_utf16`, `piece_bytes`: the arena's (see Arena); `short_texts_free`: see InputTexts.
+  Session(const sse::ParserOptions& options, bool wide_utf16, std::uint32_t piece_bytes, bool short_texts_free)
+      : parser_(*this, options),
+        wide_utf16_(wide_utf16),
+        arena_(wide_utf16, piece_bytes),
+        input_texts_(piece_bytes, short_texts_free) {}
 
   // (JS asks for a smaller buffer after a huge chunk, so that the session does not keep it.)
   std::uint8_t* input(std::size_t size) {
@@ -551,6 +585,7 @@ enum SessionFlags : std::uint32_t {
   kReportComments = 4,     // kComment records (else comments are skipped unbuffered)
   kReportIgnored = 8,      // kUnknownField and kInvalidRetry records
   kIgnoreEmptyRetry = 16,  // EmptyRetry::ignore instead of reset_to_default
+  kShortTextsFree = 32,    // the engine copies short slices: see InputTexts
   // Bits 8-23: the arena's piece size in units of 64 bytes; 0: one piece per batch.
 };
 constexpr unsigned kPieceSizeShift = 8;
@@ -576,7 +611,8 @@ SSE_EXPORT Session* sse_session_create(std::uint32_t max_buffered_bytes, std::ui
           .report_ignored_fields = (flags & kReportIgnored) != 0,
       },
       (flags & kWideUtf16) != 0,
-      (flags >> kPieceSizeShift & 0xFFFF) != 0 ? (flags >> kPieceSizeShift & 0xFFFF) * kPieceSizeUnit : UINT32_MAX);
+      (flags >> kPieceSizeShift & 0xFFFF) != 0 ? (flags >> kPieceSizeShift & 0xFFFF) * kPieceSizeUnit : UINT32_MAX,
+      (flags & kShortTextsFree) != 0);
 }
 SSE_EXPORT void sse_session_destroy(Session* session) { delete session; }
 

@@ -37,6 +37,7 @@ const WIDE_UTF16 = 2;
 const REPORT_COMMENTS = 4;
 const REPORT_IGNORED = 8;
 const IGNORE_EMPTY_RETRY = 16;
+const SHORT_TEXTS_FREE = 32;
 const PIECE_SIZE_FLAG_SHIFT = 8;
 
 /** The largest limit the module takes (its memory is 32-bit anyway). */
@@ -172,6 +173,10 @@ export class Session {
     ignoredFields = false,
     ignoreEmptyRetry = false,
     pieceSize = PIECE_SIZE, // (tests try others; 0: one piece per batch)
+    // V8 copies a slice shorter than 13 code units rather than keep its parent string alive, so
+    // in Node and Deno texts that short do not bound a piece (tiny events: one string call per
+    // chunk). (Bun, whose Buffer takes the same path, is JavaScriptCore: every text bounds it.)
+    shortTextsFree = hasNodeBuffer && !globalThis.Bun,
   }) {
     const exports = enterModule();
     // In Node a piece with non-ASCII text comes as UTF-16, which Buffer#ucs2Slice turns into a
@@ -182,6 +187,7 @@ export class Session {
       (comments ? REPORT_COMMENTS : 0) |
       (ignoredFields ? REPORT_IGNORED : 0) |
       (ignoreEmptyRetry ? IGNORE_EMPTY_RETRY : 0) |
+      (shortTextsFree ? SHORT_TEXTS_FREE : 0) |
       (Math.ceil(pieceSize / PIECE_SIZE_UNIT) << PIECE_SIZE_FLAG_SHIFT);
     this.#handle = exports.sse_session_create(limit >>> 0, flags);
     this.#layoutAt = (exports.sse_session_batch(this.#handle) >>> 0) / 4;

@@ -62,25 +62,60 @@ for (const [label, unit] of [
   });
 }
 
-test('texts longer than a piece are a piece each; texts around them share pieces; ASCII and non-ASCII ones mixed', () => {
-  const texts = [];
-  for (let i = 0; i < 300; i++) {
-    texts.push(i % 7 === 0 ? 'L'.repeat(100 + i) : i % 5 === 0 ? `é${'w'.repeat(i % 90)}` : `s${i}`);
+// The event texts of a batch by the piece they are in.
+function textsByPiece(batch) {
+  const byPiece = Array.from({ length: batch.pieceCount }, () => []);
+  for (let r = 0; r < batch.length; r += RECORD_WORDS) {
+    if ((kindAt(batch, r) & 0xff) === EVENT) byPiece[kindAt(batch, r) >>> 16].push(textAt(batch, r));
   }
-  const parser = new Session({ limit: 1 << 20, pieceSize: 64 });
-  try {
-    const batch = parser.feed(streamOf(texts));
-    const pieces = batch.pieces.slice(0, batch.pieceCount);
-    assert.deepEqual(dataOf(batch), texts);
-    for (const [i, piece] of pieces.entries()) {
-      // 64 bytes: 64 ASCII characters, or 32 UTF-16 code units; or one longer text alone.
-      const bound = /[^\0-\x7f]/.test(piece) ? 32 : 64;
-      assert.ok(piece.length <= bound || texts.includes(piece), `piece ${i} is ${piece.length} long: ${JSON.stringify(piece)}`);
+  return byPiece;
+}
+
+for (const shortTextsFree of [false, true]) {
+  test(`texts longer than a piece are a piece each; texts around them share pieces; ASCII and non-ASCII ones mixed (shortTextsFree: ${shortTextsFree})`, () => {
+    const texts = [];
+    for (let i = 0; i < 300; i++) {
+      texts.push(i % 7 === 0 ? 'L'.repeat(100 + i) : i % 5 === 0 ? `é${'w'.repeat(i % 90)}` : i % 3 === 0 ? `k${i}${'k'.repeat(20)}` : `s${i}`);
     }
-    assert.ok(pieces.filter((piece) => /[^\0-\x7f]/.test(piece)).length > 10, 'pieces with non-ASCII text');
-    assert.ok(pieces.filter((piece) => !/[^\0-\x7f]/.test(piece)).length > 10, 'ASCII pieces');
-  } finally {
-    parser.dispose();
+    const parser = new Session({ limit: 1 << 20, pieceSize: 64, shortTextsFree });
+    try {
+      const batch = parser.feed(streamOf(texts));
+      const pieces = batch.pieces.slice(0, batch.pieceCount);
+      const byPiece = textsByPiece(batch);
+      assert.deepEqual(dataOf(batch), texts);
+      for (const [i, piece] of pieces.entries()) {
+        // 64 bytes: 64 ASCII characters, or 32 UTF-16 code units; or one longer text alone; or,
+        // with shortTextsFree, any length if every text in it is shorter than 13 characters.
+        const bound = /[^\0-\x7f]/.test(piece) ? 32 : 64;
+        const onlyShort = shortTextsFree && byPiece[i].every((text) => text.length < 13);
+        assert.ok(piece.length <= bound || texts.includes(piece) || onlyShort, `piece ${i} is ${piece.length} long: ${JSON.stringify(piece)}`);
+      }
+      assert.ok(pieces.filter((piece) => /[^\0-\x7f]/.test(piece)).length > 10, 'pieces with non-ASCII text');
+      assert.ok(pieces.filter((piece) => !/[^\0-\x7f]/.test(piece)).length > 10, 'ASCII pieces');
+    } finally {
+      parser.dispose();
+    }
+  });
+}
+
+test('shortTextsFree (Node: V8 copies a slice under 13 characters): short texts share one piece however far they spread; a longer one keeps its piece within the size', () => {
+  const shorts = (from) => Array.from({ length: 100 }, (_, i) => `t${from + i}`);
+  const texts = [...shorts(0), 'a kept text of 24 chars', ...shorts(100)];
+  // (With it: the shorts before, the kept text with the shorts that fit in 64 bytes after it, the
+  // rest. Without it, every 64 bytes or so: more than 30 pieces.)
+  for (const [shortTextsFree, expected] of [[true, (count) => count === 3], [false, (count) => count > 30]]) {
+    const parser = new Session({ limit: 1 << 20, pieceSize: 64, shortTextsFree });
+    try {
+      const batch = parser.feed(streamOf(texts));
+      const pieces = batch.pieces.slice(0, batch.pieceCount);
+      const byPiece = textsByPiece(batch);
+      assert.deepEqual(dataOf(batch), texts);
+      assert.ok(expected(pieces.length), `shortTextsFree: ${shortTextsFree}: ${pieces.length} pieces`);
+      const kept = byPiece.findIndex((inPiece) => inPiece.includes(texts[100]));
+      assert.ok(pieces[kept].length <= 64, `the kept text's piece: ${JSON.stringify(pieces[kept])}`);
+    } finally {
+      parser.dispose();
+    }
   }
 });
 
