@@ -178,9 +178,9 @@ export function createParser(config, { reportIgnored } = {}) {
     try {
       for (; r < batch.length; r += RECORD_WORDS) {
         // The hot path, one pass per event: the record's words read once, here, rather than
-        // through kindAt/eventIdSetAt/eventTypeSetAt/textAt, whose calls (shared with every other
-        // reader of batches) cost tiny events 4-10 %. (`words` may be replaced by a callback's
-        // feed(): read it again for each record.)
+        // through session.js's accessors (kindAt, eventTypeSetAt, textAt), whose calls, shared
+        // with every other reader of batches, cost tiny events 4-10 %. (`words` may be replaced
+        // by a callback's feed(): read it again for each record.)
         const { words } = batch;
         const at = batch.base + r;
         const word = words[at];

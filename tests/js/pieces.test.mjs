@@ -25,7 +25,7 @@ const { outputFiles } = await esbuild.build({
   plugins: [embedWasm(readFileSync(join(root, 'build', 'wasm', 'sse-parser.wasm')))],
 });
 const session = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].contents).toString('base64')}`);
-const { EVENT, RECORD_WORDS, TYPE, Session, kindAt, releaseBatch, textAt } = session;
+const { EVENT, PIECE_SHIFT, RECORD_WORDS, TYPE, Session, kindAt, releaseBatch, textAt } = session;
 
 /** [kind, text] of each record with a text, in order; releases the batch. */
 function recordsOf(batch) {
@@ -62,13 +62,22 @@ for (const [label, unit] of [
   });
 }
 
-// The event texts of a batch by the piece they are in.
-function textsByPiece(batch) {
-  const byPiece = Array.from({ length: batch.pieceCount }, () => []);
-  for (let r = 0; r < batch.length; r += RECORD_WORDS) {
-    if ((kindAt(batch, r) & 0xff) === EVENT) byPiece[kindAt(batch, r) >>> 16].push(textAt(batch, r));
+/** `texts` as one chunk of events through a new session with `options`: the batch's pieces
+ *  and, for each piece, the event texts in it; asserts that every text comes back whole. */
+function piecesOf(texts, options) {
+  const parser = new Session({ limit: 1 << 20, ...options });
+  try {
+    const batch = parser.feed(streamOf(texts));
+    const pieces = batch.pieces.slice(0, batch.pieceCount);
+    const byPiece = pieces.map(() => []);
+    for (let r = 0; r < batch.length; r += RECORD_WORDS) {
+      if ((kindAt(batch, r) & 0xff) === EVENT) byPiece[kindAt(batch, r) >>> PIECE_SHIFT].push(textAt(batch, r));
+    }
+    assert.deepEqual(dataOf(batch), texts);
+    return { pieces, byPiece };
+  } finally {
+    parser.dispose();
   }
-  return byPiece;
 }
 
 for (const shortTextsFree of [false, true]) {
@@ -77,24 +86,16 @@ for (const shortTextsFree of [false, true]) {
     for (let i = 0; i < 300; i++) {
       texts.push(i % 7 === 0 ? 'L'.repeat(100 + i) : i % 5 === 0 ? `é${'w'.repeat(i % 90)}` : i % 3 === 0 ? `k${i}${'k'.repeat(20)}` : `s${i}`);
     }
-    const parser = new Session({ limit: 1 << 20, pieceSize: 64, shortTextsFree });
-    try {
-      const batch = parser.feed(streamOf(texts));
-      const pieces = batch.pieces.slice(0, batch.pieceCount);
-      const byPiece = textsByPiece(batch);
-      assert.deepEqual(dataOf(batch), texts);
-      for (const [i, piece] of pieces.entries()) {
-        // 64 bytes: 64 ASCII characters, or 32 UTF-16 code units; or one longer text alone; or,
-        // with shortTextsFree, any length if every text in it is shorter than 13 characters.
-        const bound = /[^\0-\x7f]/.test(piece) ? 32 : 64;
-        const onlyShort = shortTextsFree && byPiece[i].every((text) => text.length < 13);
-        assert.ok(piece.length <= bound || texts.includes(piece) || onlyShort, `piece ${i} is ${piece.length} long: ${JSON.stringify(piece)}`);
-      }
-      assert.ok(pieces.filter((piece) => /[^\0-\x7f]/.test(piece)).length > 10, 'pieces with non-ASCII text');
-      assert.ok(pieces.filter((piece) => !/[^\0-\x7f]/.test(piece)).length > 10, 'ASCII pieces');
-    } finally {
-      parser.dispose();
+    const { pieces, byPiece } = piecesOf(texts, { pieceSize: 64, shortTextsFree });
+    for (const [i, piece] of pieces.entries()) {
+      // 64 bytes: 64 ASCII characters, or 32 UTF-16 code units; or one longer text alone; or,
+      // with shortTextsFree, any length if every text in it is shorter than 13 characters.
+      const bound = /[^\0-\x7f]/.test(piece) ? 32 : 64;
+      const onlyShort = shortTextsFree && byPiece[i].every((text) => text.length < 13);
+      assert.ok(piece.length <= bound || texts.includes(piece) || onlyShort, `piece ${i} is ${piece.length} long: ${JSON.stringify(piece)}`);
     }
+    assert.ok(pieces.filter((piece) => /[^\0-\x7f]/.test(piece)).length > 10, 'pieces with non-ASCII text');
+    assert.ok(pieces.filter((piece) => !/[^\0-\x7f]/.test(piece)).length > 10, 'ASCII pieces');
   });
 }
 
@@ -104,18 +105,10 @@ test('shortTextsFree (Node: V8 copies a slice under 13 characters): short texts 
   // (With it: the shorts before, the kept text with the shorts that fit in 64 bytes after it, the
   // rest. Without it, every 64 bytes or so: more than 30 pieces.)
   for (const [shortTextsFree, expected] of [[true, (count) => count === 3], [false, (count) => count > 30]]) {
-    const parser = new Session({ limit: 1 << 20, pieceSize: 64, shortTextsFree });
-    try {
-      const batch = parser.feed(streamOf(texts));
-      const pieces = batch.pieces.slice(0, batch.pieceCount);
-      const byPiece = textsByPiece(batch);
-      assert.deepEqual(dataOf(batch), texts);
-      assert.ok(expected(pieces.length), `shortTextsFree: ${shortTextsFree}: ${pieces.length} pieces`);
-      const kept = byPiece.findIndex((inPiece) => inPiece.includes(texts[100]));
-      assert.ok(pieces[kept].length <= 64, `the kept text's piece: ${JSON.stringify(pieces[kept])}`);
-    } finally {
-      parser.dispose();
-    }
+    const { pieces, byPiece } = piecesOf(texts, { pieceSize: 64, shortTextsFree });
+    assert.ok(expected(pieces.length), `shortTextsFree: ${shortTextsFree}: ${pieces.length} pieces`);
+    const kept = byPiece.findIndex((inPiece) => inPiece.includes(texts[100]));
+    assert.ok(pieces[kept].length <= 64, `the kept text's piece: ${JSON.stringify(pieces[kept])}`);
   }
 });
 
