@@ -47,6 +47,7 @@ const CLOSED = 2;
 const DEFAULT_RECONNECTION_TIME = 3000; // Chromium's
 const DEFAULT_MAX_DELAY = 30000;
 const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout's largest delay
+const READ_SLICE = 1 << 20; // the most bytes of a read fed to the parser at once (see #feed)
 
 // What fromReadableStream() passes to the constructor instead of a URL (nobody else can).
 const FROM_STREAM = Object.freeze({});
@@ -424,7 +425,7 @@ export class WasmEventSource extends EventTargetBase {
       const end = await readNodeStream(response.body, (chunk) => {
         if (!current()) return false;
         this.#armHeartbeat();
-        return this.#deliver(this.#session.feedBytes(chunk));
+        return this.#feed(chunk);
       });
       if (current()) end.error === undefined ? ending.ended() : ending.failed(end.error);
       return;
@@ -507,7 +508,7 @@ export class WasmEventSource extends EventTargetBase {
           return;
         }
         this.#armHeartbeat();
-        if (!this.#deliver(this.#session.feedBytes(bytes))) return;
+        if (!this.#feed(bytes)) return;
       }
     } catch (error) {
       if (current()) ending.failed(error);
@@ -537,6 +538,19 @@ export class WasmEventSource extends EventTargetBase {
   }
 
   // Dispatches a batch; false when the connection ended meanwhile (closed, or a parser error).
+  // One read's bytes, parsed and dispatched; false once the source stops reading. An engine may
+  // hand over a read of many MiB (WebKit's late reads): it goes in slices, so the module's input
+  // buffer, which keeps the size of the largest chunk it took, stays within READ_SLICE.
+  #feed(bytes) {
+    for (let at = 0; ; at += READ_SLICE) {
+      const end = Math.min(at + READ_SLICE, bytes.length);
+      const slice = at === 0 && end === bytes.length ? bytes : bytes.subarray(at, end);
+      if (!this.#deliver(this.#session.feedBytes(slice))) return false;
+      if (end === bytes.length) return true;
+      if (this.#readyState === CLOSED) return false;
+    }
+  }
+
   #deliver(batch) {
     try {
       return this.#dispatchRecords(batch);

@@ -202,6 +202,18 @@ describe('Node: a live session keeps nothing from a large event or chunk', () =>
   });
 });
 
+// An engine may hand over one read of many MiB (WebKit's fetch body late in a stream). The
+// source parses it in slices of 1 MiB: had it taken the read whole, the module would hold an
+// 8 MiB input buffer and the records of the read's 932 067 events (~15 MiB) at once.
+describe('Node: one read of 8 MiB is parsed in slices', () => {
+  const CLIENT = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'one-big-read-client.mjs');
+  test('fromReadableStream: every event of the read arrives, and the WebAssembly memory stays under 6 MiB', async () => {
+    const { result } = await runChild(CLIENT, ['--mib', '8']);
+    assert.equal(result.events, result.expected);
+    assert.ok(result.wasmMemoryBytes <= 6 * MiB, `WebAssembly memory ${mib(result.wasmMemoryBytes)} MiB`);
+  });
+});
+
 // An event's data is a slice of its batch's text, and a slice keeps what it slices alive: were
 // that the whole batch, an application keeping one short string per 64 KiB chunk would keep
 // every chunk's text (94 MiB for the 2000 below, as eventsource-parser's 125 MiB). The module
