@@ -4,7 +4,7 @@
 // codec that works without TextDecoder and TextEncoder, an EventSource base without EventTarget,
 // fetch() for every request.
 //
-// wasm2js writes an ES module that imports its imports from 'env' and 'wasi_snapshot_preview1'
+// wasm2js writes an ES module that imports its imports from 'env' (and 'wasi_snapshot_preview1')
 // and instantiates itself on load; the module made here exports `instantiateWasm2js(imports)`
 // instead (asmFunc, which takes the imports flat), so that nothing runs before the first parser.
 import { fileURLToPath } from 'node:url';

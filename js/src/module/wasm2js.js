@@ -5,5 +5,5 @@ import { instantiateWasm2js } from '#wasm2js';
 
 /** The module's exports, instantiated with `imports`. */
 export function instantiateParserModule(imports) {
-  return instantiateWasm2js({ ...imports.env, ...imports.wasi_snapshot_preview1 });
+  return instantiateWasm2js(imports.env);
 }

@@ -1,0 +1,40 @@
+// The parser's WebAssembly modules, as shipped. They import nothing: V8 compiles a wrapper for
+// a module's first import, which made every cold start's `new WebAssembly.Module` 2.7 ms instead
+// of 1.0 (bench/RESULTS.md). Without the growth import, js/src/wasm.js learns of a grown memory
+// from its detached buffer: the parse across a growth is checked here too.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+for (const [file, what] of [
+  ['sse-parser.wasm', 'the npm module'],
+  ['sse-parser-web.wasm', "the drop-in script's module"],
+]) {
+  test(`${what} (${file}) imports nothing`, () => {
+    const module = new WebAssembly.Module(readFileSync(join(root, 'build', 'wasm', file)));
+    assert.deepEqual(WebAssembly.Module.imports(module), []);
+  });
+}
+
+test('events parsed before, across and after a growth of the memory are whole', async () => {
+  const { createParser, WasmEventSource } = await import('../../dist/index.mjs');
+  const events = [];
+  const parser = createParser({ onEvent: (event) => events.push(event.data) });
+  try {
+    const before = WasmEventSource.wasmMemoryBytes;
+    parser.feed('data: before\n\n');
+    // Larger than the memory so far: the input buffer and the event's text need it to grow.
+    const size = before + (1 << 20);
+    parser.feed(`data: ${'a'.repeat(size)}\n\ndata: after`);
+    parser.feed('\n\n');
+    assert.ok(WasmEventSource.wasmMemoryBytes > before, 'the memory grew');
+    assert.deepEqual(events.map((data) => (data.length > 64 ? `${data[0]} × ${data.length}` : data)), ['before', `a × ${size}`, 'after']);
+    assert.equal(events[1], 'a'.repeat(size));
+  } finally {
+    parser.dispose();
+  }
+});
