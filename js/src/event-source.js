@@ -537,7 +537,6 @@ export class WasmEventSource extends EventTargetBase {
     }
   }
 
-  // Dispatches a batch; false when the connection ended meanwhile (closed, or a parser error).
   // One read's bytes, parsed and dispatched; false once the source stops reading. An engine may
   // hand over a read of many MiB (WebKit's late reads): it goes in slices, so the module's input
   // buffer, which keeps the size of the largest chunk it took, stays within READ_SLICE.
@@ -551,6 +550,7 @@ export class WasmEventSource extends EventTargetBase {
     }
   }
 
+  // Dispatches a batch; false when the connection ended meanwhile (closed, or a parser error).
   #deliver(batch) {
     try {
       return this.#dispatchRecords(batch);
