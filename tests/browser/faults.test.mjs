@@ -158,7 +158,9 @@ forEachEngine((current) => {
         afterResponses: 'repeat-last',
       });
       const waiting = scenario('close-waiting', {
-        responses: [{ chunks: ['retry: 150\nid: 1\ndata: a\n\n'] }],
+        // (400 ms: the test's close() comes a page round trip after the error event, which on a
+        // loaded machine took over 150 ms, and Chromium's own source reconnected first.)
+        responses: [{ chunks: ['retry: 400\nid: 1\ndata: a\n\n'] }],
         afterResponses: 'repeat-last',
       });
       await withPage(async ({ page }) => {
@@ -175,7 +177,7 @@ forEachEngine((current) => {
           await waitFor(page, (id) => window.faults.log(id).some((e) => e.type === 'error'), b[impl]);
           await page.evaluate((id) => window.faults.close(id), b[impl]);
         }));
-        await sleep(700); // past the headers' delay; ≥ 3 × both retries
+        await sleep(1300); // past the headers' delay; ≥ 3 × both retries
         for (const impl of IMPLS) {
           for (const [id, stream, label] of [[a[impl], connecting, 'connecting'], [b[impl], waiting, 'waiting']]) {
             const log = await logOf(page, id);
