@@ -77,15 +77,16 @@ const dropIn = {
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 await Promise.all([
-  // The parser, the stream and the EventSource as entries of their own: each lands in a chunk
-  // of its own, which bundlers drop when unused ("sideEffects": false).
+  // The EventSource as an entry of its own lands in a chunk of its own, which bundlers drop when
+  // unused ("sideEffects": false). The parser and the stream share one: a bundle of the parser
+  // alone drops the stream's code from it (js/src/stream.js has no side effect), and Node loads
+  // one file fewer (each costs ~0.4 ms of a cold start in its ESM loader).
   esbuild.build({
     ...common,
     entryPoints: {
       index: 'js/src/index.js',
       stream: 'js/src/stream-entry.js',
       shared: 'js/src/shared-entry.js',
-      'chunks/parser': 'js/src/parser.js',
       'chunks/event-source': 'js/src/event-source.js',
     },
     outdir: 'dist',
@@ -118,8 +119,8 @@ await Promise.all([
     minify: false,
   }),
 ]);
-// (The parser and EventSource entries only made their chunks: nothing imports the entries.)
-for (const name of ['parser', 'event-source']) rmSync(join(dist, 'chunks', `${name}.mjs`));
+// (The EventSource entry only made its chunk: nothing imports the entry.)
+rmSync(join(dist, 'chunks', 'event-source.mjs'));
 
 // The variants: the same entries and chunks in a folder of their own, with another source of
 // the module (and, without WebAssembly, the text codec that needs no TextDecoder).
@@ -130,7 +131,6 @@ const splitEntries = (outdir, plugin) =>
     entryPoints: {
       index: 'js/src/index.js',
       stream: 'js/src/stream-entry.js',
-      'chunks/parser': 'js/src/parser.js',
       'chunks/event-source': 'js/src/event-source.js',
     },
     outdir,
@@ -186,9 +186,7 @@ for (const name of ['wasm-eventsource', 'wasm-eventsource.wasm2js']) {
   });
   writeFileSync(join(dist, `${name}.min.js`), code);
 }
-for (const folder of ['workerd', 'wasm2js']) {
-  for (const name of ['parser', 'event-source']) rmSync(join(dist, folder, 'chunks', `${name}.mjs`));
-}
+for (const folder of ['workerd', 'wasm2js']) rmSync(join(dist, folder, 'chunks', 'event-source.mjs'));
 // The shared translation is imported by one chunk, which must be in wasm2js/chunks/.
 const wasm2jsImporters = readdirSync(join(dist, 'wasm2js'), { recursive: true })
   .filter((file) => file.endsWith('.mjs'))
