@@ -69,7 +69,7 @@ const common = {
 // of the globals of Node, Deno and Bun that the sources test for, so what only they use drops out.
 const dropIn = {
   ...common,
-  plugins: [embedWasm(webWasm), portableModules(['node-http', 'decode-module'])],
+  plugins: [embedWasm(webWasm, { encoding: 'shifted' }), portableModules(['node-http', 'decode-module'])],
   define: { 'globalThis.Buffer': 'undefined', 'globalThis.process': 'undefined', 'globalThis.Deno': 'undefined', 'globalThis.Bun': 'undefined' },
   entryPoints: ['js/src/drop-in.js'],
   format: 'iife',
@@ -209,7 +209,7 @@ const embindModule = {
     build.onResolve({ filter: /^#embind-module$/ }, () => ({ path: join(wasmBuild, 'sse-embind.js') }));
   },
 };
-const embindWasm = embedWasm(readFileSync(join(wasmBuild, 'sse-embind.wasm')), '#embind-binary');
+const embindWasm = embedWasm(readFileSync(join(wasmBuild, 'sse-embind.wasm')), { specifier: '#embind-binary' });
 await esbuild.build({
   ...common,
   plugins: [embindModule, embindWasm],

@@ -38,3 +38,30 @@ test('events parsed before, across and after a growth of the memory are whole', 
     parser.dispose();
   }
 });
+
+// The npm builds embed the module in base64 (scripts/embed-wasm.mjs) and decode it with what the
+// platform has: each path gives the module's bytes.
+test('the embedded base64 decodes to the module with Uint8Array.fromBase64, with Buffer, and with atob alone', async (t) => {
+  const { decodeModule } = await import('../../js/src/decode-module.js');
+  const bytes = new Uint8Array(readFileSync(join(root, 'build', 'wasm', 'sse-parser.wasm')));
+  const base64 = Buffer.from(bytes).toString('base64');
+  const decodes = () => new Uint8Array(decodeModule(base64));
+  const fromBase64 = Object.getOwnPropertyDescriptor(Uint8Array, 'fromBase64');
+  const buffer = Object.getOwnPropertyDescriptor(globalThis, 'Buffer');
+  try {
+    if (fromBase64 === undefined) {
+      t.diagnostic('no Uint8Array.fromBase64 in this Node: a stand-in of the same contract');
+      Object.defineProperty(Uint8Array, 'fromBase64', { value: (text) => new Uint8Array(Buffer.from(text, 'base64')), configurable: true });
+    }
+    assert.deepEqual(decodes(), bytes, 'Uint8Array.fromBase64');
+    Object.defineProperty(Uint8Array, 'fromBase64', { value: undefined, configurable: true });
+    assert.deepEqual(decodes(), bytes, 'Buffer');
+    Object.defineProperty(globalThis, 'Buffer', { value: undefined, configurable: true });
+    assert.deepEqual(decodes(), bytes, 'atob');
+  } finally {
+    Object.defineProperty(globalThis, 'Buffer', buffer);
+    if (fromBase64 === undefined) delete Uint8Array.fromBase64;
+    else Object.defineProperty(Uint8Array, 'fromBase64', fromBase64);
+  }
+  assert.equal(WebAssembly.validate(decodes()), true);
+});

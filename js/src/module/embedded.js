@@ -1,5 +1,5 @@
-// The parser's module embedded in the bundle as a string (one character per byte, see
-// scripts/embed-wasm.mjs), compiled synchronously: the module is ~22 KB, far below the
+// The parser's module embedded in the bundle as a string (base64; shifted text in the drop-in
+// scripts: scripts/embed-wasm.mjs), compiled synchronously: the module is ~22 KB, far below the
 // browsers' limit for synchronous compiles, and a CSP needs only 'wasm-unsafe-eval'.
 import { wasmOffset, wasmText } from '#wasm-binary';
 
