@@ -23,10 +23,12 @@ function transformStreamClass() {
 }
 
 export class EventSourceParserStream {
-  // (The name kept in minified builds. A field, not a static block: a bundler keeps a static
-  // block as a side effect, and with it this class in the bundles of createParser alone, which
-  // share its chunk.)
-  static name = 'EventSourceParserStream';
+  // The name, kept in minified builds, not enumerable (as a class's own). A getter, not a
+  // static block: a bundler keeps a static block as a side effect, and with it this class in
+  // the bundles of createParser alone, which share its chunk.
+  static get name() {
+    return 'EventSourceParserStream';
+  }
 
   // onError: 'terminate', a function, or (as in eventsource-parser) anything else to ignore errors.
   constructor(options = {}) {

@@ -114,6 +114,16 @@ export const parserStreamChecks = [
     },
   },
   {
+    // (Minified builds rename the class: its name is kept by the class itself.)
+    name: 'eventsource-parser contract: EventSourceParserStream is a TransformStream class named EventSourceParserStream, the name not enumerable',
+    async run({ EventSourceParserStream }) {
+      equal(EventSourceParserStream.name, 'EventSourceParserStream');
+      deepEqual(Object.keys(EventSourceParserStream), []);
+      ok(new EventSourceParserStream() instanceof TransformStream, 'a TransformStream');
+      equal(EventSourceParserStream.name, 'EventSourceParserStream', 'once the class has TransformStream as its parent');
+    },
+  },
+  {
     name: "eventsource-parser contract: an onError that is neither a function nor 'terminate' ignores errors",
     async run({ EventSourceParserStream }) {
       const stream = new EventSourceParserStream({ onError: 'ignore' });
