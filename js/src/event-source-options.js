@@ -4,8 +4,8 @@
 // that a mistake shows where it was made instead of as a failing connection later.
 import { MAX_LIMIT, describeValue } from './session.js';
 
-const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
-const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout fires at once beyond it
+const DEFAULT_MAX_EVENT_BYTES = 0x1000000; // 16 MiB (a literal, as bundlers drop it when unused)
+const MAX_TIMEOUT = 0x7fffffff; // setTimeout fires at once beyond it
 
 function fail(ErrorClass, name, problem) {
   throw new ErrorClass(`Failed to construct 'EventSource': the option \`${name}\` ${problem}`);

@@ -46,11 +46,12 @@ const OPEN = 1;
 const CLOSED = 2;
 const DEFAULT_RECONNECTION_TIME = 3000; // Chromium's
 const DEFAULT_MAX_DELAY = 30000;
-const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout's largest delay
-const READ_SLICE = 1 << 20; // the most bytes of a read fed to the parser at once (see #feed)
+// (Literals, not 2 ** 31 - 1 and 1 << 20: bundlers keep an unused operation, not an unused literal.)
+const MAX_TIMEOUT = 0x7fffffff; // setTimeout's largest delay
+const READ_SLICE = 0x100000; // the most bytes of a read fed to the parser at once (see #feed)
 
 // What fromReadableStream() passes to the constructor instead of a URL (nobody else can).
-const FROM_STREAM = Object.freeze({});
+const FROM_STREAM = /* @__PURE__ */ Object.freeze({});
 // Where wasm-eventsource/shared (js/src/shared.js) puts its function that attaches a source to
 // the connection it shares with the other tabs: share(source, options, setState) → a handle with
 // detach(), or null where the platform cannot share (then the source connects by itself).
@@ -64,7 +65,32 @@ function backgroundTimeout(callback, ms) {
   return timer;
 }
 
-export class WasmEventSource extends EventTargetBase {
+// The readyState constants as WebIDL defines them (enumerable, neither writable nor configurable,
+// on the constructor and the prototype), eventsource 5's mark that a `fetch` option is supported,
+// the interface's name and `using`'s disposal. Done by a call marked pure rather than in a static
+// block, which bundlers count as a side effect: a bundle that never uses the EventSource (e.g.
+// `createParser` alone from the one-file ESM build) drops the class and all it uses.
+function withInterfaceProperties(EventSourceClass) {
+  for (const [name, value] of Object.entries({ CONNECTING, OPEN, CLOSED })) {
+    const descriptor = { value, enumerable: true, writable: false, configurable: false };
+    Object.defineProperty(EventSourceClass, name, descriptor);
+    Object.defineProperty(EventSourceClass.prototype, name, descriptor);
+  }
+  Object.defineProperty(EventSourceClass, Symbol.for('eventsource.supports-fetch-override'), { value: true });
+  // The interface's name, as the browsers' and eventsource 5's (what Node prints an instance as).
+  Object.defineProperty(EventSourceClass, 'name', { value: 'EventSource' });
+  // `using source = new EventSource(url)` closes it at the end of the block.
+  if (typeof Symbol.dispose === 'symbol') {
+    Object.defineProperty(EventSourceClass.prototype, Symbol.dispose, {
+      value: function dispose() { this.close(); },
+      writable: true,
+      configurable: true,
+    });
+  }
+  return EventSourceClass;
+}
+
+export const WasmEventSource = /* @__PURE__ */ withInterfaceProperties(class WasmEventSource extends EventTargetBase {
   #url;
   #requestUrl; // where the next request goes: the final URL of the last redirected one
   #withCredentials;
@@ -89,28 +115,6 @@ export class WasmEventSource extends EventTargetBase {
   #hidden = false; // pauseWhenHidden: its page is hidden, so it makes no request until visible
   #shared = null; // shared: the handle of the connection it shares (js/src/shared.js)
   #closeWatchers = null; // its async iterators', called by close()
-
-  // The readyState constants as WebIDL defines them (enumerable, neither writable nor
-  // configurable, on the constructor and the prototype), and eventsource 5's mark that a
-  // `fetch` option is supported.
-  static {
-    for (const [name, value] of Object.entries({ CONNECTING, OPEN, CLOSED })) {
-      const descriptor = { value, enumerable: true, writable: false, configurable: false };
-      Object.defineProperty(this, name, descriptor);
-      Object.defineProperty(this.prototype, name, descriptor);
-    }
-    Object.defineProperty(this, Symbol.for('eventsource.supports-fetch-override'), { value: true });
-    // The interface's name, as the browsers' and eventsource 5's (what Node prints an instance as).
-    Object.defineProperty(this, 'name', { value: 'EventSource' });
-    // `using source = new EventSource(url)` closes it at the end of the block.
-    if (typeof Symbol.dispose === 'symbol') {
-      Object.defineProperty(this.prototype, Symbol.dispose, {
-        value: function dispose() { this.close(); },
-        writable: true,
-        configurable: true,
-      });
-    }
-  }
 
   /**
    * whatwg/html PR #12272: an EventSource that parses `stream` (a ReadableStream of bytes) instead
@@ -731,4 +735,4 @@ export class WasmEventSource extends EventTargetBase {
     this.close();
     this.dispatchEvent(errorEvent(details));
   }
-}
+});

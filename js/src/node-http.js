@@ -12,18 +12,26 @@
 /** This build has the transport (./node-http-portable.js, which builds without it use, has not). */
 export const HAS_NODE_HTTP = true;
 
-const getBuiltinModule = globalThis.process?.getBuiltinModule;
-const isNode =
-  typeof getBuiltinModule === 'function' &&
-  globalThis.process?.release?.name === 'node' &&
-  globalThis.Deno === undefined &&
-  globalThis.Bun === undefined;
+// (Reads of globals are side effects to bundlers; in a call marked pure, a bundle that never uses
+// the EventSource drops them with it, as it drops each top-level value of the EventSource's
+// modules. A named function: minifiers unwrap an arrow called at once, and its mark with it.)
+function nodeBuiltins() {
+  const getBuiltinModule = globalThis.process?.getBuiltinModule;
+  const isNode =
+    typeof getBuiltinModule === 'function' &&
+    globalThis.process?.release?.name === 'node' &&
+    globalThis.Deno === undefined &&
+    globalThis.Bun === undefined;
+  return isNode ? getBuiltinModule : null;
+}
+/** node:http's getBuiltinModule in Node itself; null elsewhere (Deno, Bun, browsers). */
+const getBuiltinModule = /* @__PURE__ */ nodeBuiltins();
 
 const MAX_REDIRECTS = 20; // fetch's
 // The Fetch standard's bad ports: fetch() refuses a request to one ("bad port"), redirected
 // there or not.
-const BAD_PORTS = new Set(
-  [1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,
+const BAD_PORTS = /* @__PURE__ */ new Set(
+  /* @__PURE__ */ [1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,
    111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
    540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061,
    6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080].map(String),
@@ -57,7 +65,7 @@ export const isNodeBody = (body) => body?.[NODE_BODY] === true;
 
 /** Whether this request can go through node:http(s). */
 export function useNodeHttp(url, method, body) {
-  if (!isNode || body !== undefined || (method !== undefined && method.toUpperCase() !== 'GET')) return false;
+  if (getBuiltinModule === null || body !== undefined || (method !== undefined && method.toUpperCase() !== 'GET')) return false;
   const { protocol } = new URL(url);
   return (protocol === 'http:' || protocol === 'https:') && !applicationDispatcher();
 }

@@ -29,8 +29,11 @@ import {
 export const DEFAULT_MAX_BUFFER_SIZE = 16 * 1024 * 1024;
 
 export class ParseError extends Error {
-  static {
-    Object.defineProperty(this, 'name', { value: 'ParseError' }); // (kept in minified builds)
+  // The name, kept in minified builds, not enumerable. A getter, not a static block: a bundler
+  // keeps a static block as a side effect, and with it this class in bundles that never parse
+  // through createParser (the EventSource alone).
+  static get name() {
+    return 'ParseError';
   }
   constructor(message, options) {
     super(message);

@@ -73,6 +73,9 @@ export const parserContractChecks = [
       createParser({ onError: (e) => (error = e) }).feed('nope\n');
       ok(error instanceof ParseError && error instanceof Error, 'a ParseError, an Error');
       equal(error.name, 'ParseError');
+      // (Minified builds rename the class: its name is kept by the class itself, not enumerable.)
+      equal(ParseError.name, 'ParseError');
+      deepEqual(Object.keys(ParseError), []);
     },
   },
   {
