@@ -1,7 +1,7 @@
 // `npm run build`: the WebAssembly module (Emscripten, through CMake), then dist/ with the module
 // embedded in every bundle (scripts/embed-wasm.mjs):
-//   dist/index.mjs, dist/stream.mjs (+ dist/chunks/)  ESM, one module per part, so a bundle that
-//                                                       imports only the parser has no EventSource
+//   dist/index.mjs                                    ESM, one file (dist/stream.mjs re-exports
+//                                                       from it); a bundle drops what it does not use
 //   dist/shared.mjs                                   ESM: the EventSource with `shared: true`
 //                                                       installed (nothing of it in the others)
 //   dist/index.cjs, dist/stream.cjs, dist/shared.cjs  CommonJS
@@ -19,7 +19,7 @@
 // Everything the package ships is minified (the readable code is js/src/, in the repository);
 // the unminified drop-ins stay in dist/ for the tests and for reading, outside the tarball.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -34,6 +34,7 @@ import { wasm2js, wasm2jsAsCommonJs } from './wasm2js-module.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const wasmBuild = join(root, 'build', 'wasm');
+const STREAM_MJS = "// wasm-eventsource/stream, as eventsource-parser/stream.\nexport { EventSourceParserStream, ParseError } from './index.mjs';\n";
 const run = (command, args) =>
   execFileSync(command, args, {
     cwd: root,
@@ -74,40 +75,58 @@ const dropIn = {
   entryPoints: ['js/src/drop-in.js'],
   format: 'iife',
 };
+// The ESM build is one file, as Node loads it fastest (each file of a module graph costs ~0.4 ms
+// of a cold start in its ESM loader), and a bundle still drops what it does not use: nothing in
+// js/src/ runs at load but what is marked pure. esbuild's whitespace minifier drops those marks,
+// so terser takes the whitespace out instead, keeping them.
+async function oneFileEsm(outfile, plugin) {
+  const result = await esbuild.build({
+    ...common,
+    plugins: [plugin],
+    entryPoints: ['js/src/index.js'],
+    outfile,
+    format: 'esm',
+    write: false,
+    minify: false,
+    minifyIdentifiers: true,
+    minifySyntax: true,
+  });
+  const { code } = await terser.minify(result.outputFiles[0].text, {
+    ecma: 2022,
+    module: true,
+    compress: false,
+    mangle: false,
+    format: { ascii_only: true, comments: false, preserve_annotations: true },
+  });
+  mkdirSync(dirname(join(root, outfile)), { recursive: true });
+  writeFileSync(join(root, outfile), code);
+}
+// The shared entries take the EventSource from the main build's file.
+const eventSourceFrom = (file) => ({
+  name: 'event-source-from-main-build',
+  setup(build) {
+    build.onResolve({ filter: /\/event-source\.js$/ }, () => ({ path: file, external: true }));
+  },
+});
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 await Promise.all([
-  // The EventSource as an entry of its own lands in a chunk of its own, which bundlers drop when
-  // unused ("sideEffects": false). The parser and the stream share one: a bundle of the parser
-  // alone drops the stream's code from it (js/src/stream.js has no side effect), and Node loads
-  // one file fewer (each costs ~0.4 ms of a cold start in its ESM loader).
+  oneFileEsm('dist/index.mjs', embedWasm(wasm)),
+  // The shared entry installs the sharing into index.mjs's EventSource (one class, one
+  // WebAssembly memory).
   esbuild.build({
     ...common,
-    entryPoints: {
-      index: 'js/src/index.js',
-      stream: 'js/src/stream-entry.js',
-      shared: 'js/src/shared-entry.js',
-      'chunks/event-source': 'js/src/event-source.js',
-    },
-    outdir: 'dist',
+    plugins: [eventSourceFrom('./index.mjs')],
+    entryPoints: ['js/src/shared-entry.js'],
+    outfile: 'dist/shared.mjs',
     format: 'esm',
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
   }),
   esbuild.build({ ...common, entryPoints: ['js/src/index.js'], outfile: 'dist/index.cjs', format: 'cjs' }),
   // The CommonJS shared entry installs the sharing into index.cjs's EventSource (one class, one
   // WebAssembly memory).
   esbuild.build({
     ...common,
-    plugins: [
-      {
-        name: 'event-source-from-index-cjs',
-        setup(build) {
-          build.onResolve({ filter: /\/event-source\.js$/ }, () => ({ path: './index.cjs', external: true }));
-        },
-      },
-    ],
+    plugins: [eventSourceFrom('./index.cjs')],
     entryPoints: ['js/src/shared-entry.js'],
     outfile: 'dist/shared.cjs',
     format: 'cjs',
@@ -119,34 +138,23 @@ await Promise.all([
     minify: false,
   }),
 ]);
-// (The EventSource entry only made its chunk: nothing imports the entry.)
-rmSync(join(dist, 'chunks', 'event-source.mjs'));
+writeFileSync(join(dist, 'stream.mjs'), STREAM_MJS);
 
-// The variants: the same entries and chunks in a folder of their own, with another source of
-// the module (and, without WebAssembly, the text codec that needs no TextDecoder).
+// The variants: the same ESM files in a folder of their own, with another source of the module
+// (and, without WebAssembly, the text codec that needs no TextDecoder).
 const variant = (plugin) => ({ ...common, plugins: [plugin] });
-const splitEntries = (outdir, plugin) =>
-  esbuild.build({
-    ...variant(plugin),
-    entryPoints: {
-      index: 'js/src/index.js',
-      stream: 'js/src/stream-entry.js',
-      'chunks/event-source': 'js/src/event-source.js',
-    },
-    outdir,
-    format: 'esm',
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
-  });
+const esmFiles = async (outdir, plugin) => {
+  await oneFileEsm(`${outdir}/index.mjs`, plugin);
+  writeFileSync(join(root, outdir, 'stream.mjs'), STREAM_MJS);
+};
 // The translated parser is most of the wasm2js build: its ESM and CommonJS builds import one copy
-// of it, dist/wasm2js/sse-parser.cjs (from the chunk that loads it, and from index.cjs); the
+// of it, dist/wasm2js/sse-parser.cjs (from index.mjs and index.cjs); the
 // drop-in, a single script, carries its own.
 const wasm2jsPlugin = wasm2js(wasm2jsSource);
 const WASM2JS_SHARED = 'sse-parser.cjs';
 await Promise.all([
-  splitEntries('dist/workerd', importWasmFile()),
-  splitEntries('dist/wasm2js', wasm2js(wasm2jsSource, { shared: `../${WASM2JS_SHARED}` })),
+  esmFiles('dist/workerd', importWasmFile()),
+  esmFiles('dist/wasm2js', wasm2js(wasm2jsSource, { shared: `./${WASM2JS_SHARED}` })),
   esbuild.build({
     ...variant(wasm2js(wasm2jsSource, { shared: `./${WASM2JS_SHARED}` })),
     entryPoints: ['js/src/index.js'],
@@ -186,20 +194,8 @@ for (const name of ['wasm-eventsource', 'wasm-eventsource.wasm2js']) {
   });
   writeFileSync(join(dist, `${name}.min.js`), code);
 }
-for (const folder of ['workerd', 'wasm2js']) rmSync(join(dist, folder, 'chunks', 'event-source.mjs'));
-// The shared translation is imported by one chunk, which must be in wasm2js/chunks/.
-const wasm2jsImporters = readdirSync(join(dist, 'wasm2js'), { recursive: true })
-  .filter((file) => file.endsWith('.mjs'))
-  .filter((file) => readFileSync(join(dist, 'wasm2js', file), 'utf8').includes(`"../${WASM2JS_SHARED}"`));
-if (wasm2jsImporters.length !== 1 || dirname(wasm2jsImporters[0]) !== 'chunks') {
-  throw new Error(`build: wasm2js files importing ../${WASM2JS_SHARED}: ${wasm2jsImporters.join(', ') || 'none'}, expected one chunk`);
-}
-// The .wasm file goes beside the one chunk that imports it.
-const importers = readdirSync(join(dist, 'workerd'), { recursive: true })
-  .filter((file) => file.endsWith('.mjs'))
-  .filter((file) => readFileSync(join(dist, 'workerd', file), 'utf8').includes(`"./${WASM_FILE}"`));
-if (importers.length !== 1) throw new Error(`build: ${importers.length} workerd files import ${WASM_FILE}, expected 1`);
-copyFileSync(join(wasmBuild, 'sse-parser.wasm'), join(dist, 'workerd', dirname(importers[0]), WASM_FILE));
+// The .wasm file goes beside the file that imports it.
+copyFileSync(join(wasmBuild, 'sse-parser.wasm'), join(dist, 'workerd', WASM_FILE));
 // wasm-eventsource/embind: the Embind binding (its own module, with its WebAssembly inside) and
 // the JS that guards it, as ESM; nothing of it is in the other bundles. From CommonJS, initSse
 // (asynchronous anyway) imports the ESM file at its first call: one copy in the package.
@@ -265,9 +261,7 @@ for (const file of ['dist/wasm-eventsource.min.js', 'dist/wasm-eventsource.js', 
   'dist/wasm-eventsource.wasm2js.min.js', 'dist/wasm-eventsource.wasm2js.js']) {
   sizes[file] = readFileSync(join(root, file));
 }
-// The ESM build is several files: all of them together.
-const esmFiles = ['index.mjs', ...readdirSync(join(dist, 'chunks')).map((name) => `chunks/${name}`)];
-sizes['dist/index.mjs with dist/chunks/'] = Buffer.concat(esmFiles.map((name) => readFileSync(join(dist, name))));
+sizes['dist/index.mjs'] = readFileSync(join(dist, 'index.mjs'));
 sizes['dist/shared.mjs'] = readFileSync(join(dist, 'shared.mjs')); // (what `shared` adds to it)
 const report = Object.entries(sizes).map(([name, bytes]) => ({
   file: name,

@@ -107,9 +107,8 @@ describe('the packed tarball', () => {
     assert.match(installed('dist/embind.cjs'), /import\(['"]\.\/embind\.mjs['"]\)/);
     assert.ok(sizeOf('dist/embind.cjs') < 1000, `embind.cjs is a loader: ${sizeOf('dist/embind.cjs')} bytes`);
     assert.match(installed('dist/wasm2js/index.cjs'), /require\(["']\.\/sse-parser\.cjs["']\)/);
-    const importers = paths.filter((f) => f.startsWith('dist/wasm2js/') && f.endsWith('.mjs') && installed(f).includes('"../sse-parser.cjs"'));
-    assert.equal(importers.length, 1, `one ESM chunk imports the translation: ${importers}`);
-    for (const file of ['dist/wasm2js/index.cjs', ...paths.filter((f) => f.startsWith('dist/wasm2js/chunks/'))]) {
+    assert.match(installed('dist/wasm2js/index.mjs'), /from\s*["']\.\/sse-parser\.cjs["']/);
+    for (const file of ['dist/wasm2js/index.cjs', 'dist/wasm2js/index.mjs']) {
       assert.ok(sizeOf(file) < sizeOf('dist/wasm2js/sse-parser.cjs'), `${file} (${sizeOf(file)} bytes) does not carry the translation`);
     }
   });
@@ -284,8 +283,10 @@ describe('the build without WebAssembly runs in Node too', () => {
 });
 
 describe('tree shaking: a bundle of one part carries no other', () => {
-  // Strings that only the EventSource's module holds.
-  const EVENT_SOURCE_MARKERS = ["Failed to construct 'EventSource'", 'eventsource.supports-fetch-override'];
+  // What only the EventSource's modules hold: its messages and eventsource 5's mark; and values
+  // computed at load in its Node transport (the ESM build is one file: each has to be marked pure,
+  // or a bundle keeps it): what reads Node's builtins, the last of the bad ports.
+  const EVENT_SOURCE_MARKERS = ["Failed to construct 'EventSource'", 'eventsource.supports-fetch-override', 'getBuiltinModule', '10080'];
   // (And no Embind: its runtime is in its own entry.)
   const EMBIND_MARKER = '_embind_register';
   async function bundle(source) {
