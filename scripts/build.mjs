@@ -34,7 +34,6 @@ import { wasm2js, wasm2jsAsCommonJs } from './wasm2js-module.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const wasmBuild = join(root, 'build', 'wasm');
-const STREAM_MJS = "// wasm-eventsource/stream, as eventsource-parser/stream.\nexport { EventSourceParserStream, ParseError } from './index.mjs';\n";
 const run = (command, args) =>
   execFileSync(command, args, {
     cwd: root,
@@ -101,6 +100,14 @@ async function oneFileEsm(outfile, plugin) {
   mkdirSync(dirname(join(root, outfile)), { recursive: true });
   writeFileSync(join(root, outfile), code);
 }
+// index.mjs and stream.mjs, which re-exports from it, in `outdir`.
+async function esmFiles(outdir, plugin) {
+  await oneFileEsm(`${outdir}/index.mjs`, plugin);
+  writeFileSync(
+    join(root, outdir, 'stream.mjs'),
+    "// wasm-eventsource/stream, as eventsource-parser/stream.\nexport { EventSourceParserStream, ParseError } from './index.mjs';\n",
+  );
+}
 // The shared entries take the EventSource from the main build's file.
 const eventSourceFrom = (file) => ({
   name: 'event-source-from-main-build',
@@ -111,7 +118,7 @@ const eventSourceFrom = (file) => ({
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 await Promise.all([
-  oneFileEsm('dist/index.mjs', embedWasm(wasm)),
+  esmFiles('dist', embedWasm(wasm)),
   // The shared entry installs the sharing into index.mjs's EventSource (one class, one
   // WebAssembly memory).
   esbuild.build({
@@ -138,15 +145,10 @@ await Promise.all([
     minify: false,
   }),
 ]);
-writeFileSync(join(dist, 'stream.mjs'), STREAM_MJS);
 
 // The variants: the same ESM files in a folder of their own, with another source of the module
 // (and, without WebAssembly, the text codec that needs no TextDecoder).
 const variant = (plugin) => ({ ...common, plugins: [plugin] });
-const esmFiles = async (outdir, plugin) => {
-  await oneFileEsm(`${outdir}/index.mjs`, plugin);
-  writeFileSync(join(root, outdir, 'stream.mjs'), STREAM_MJS);
-};
 // The translated parser is most of the wasm2js build: its ESM and CommonJS builds import one copy
 // of it, dist/wasm2js/sse-parser.cjs (from index.mjs and index.cjs); the
 // drop-in, a single script, carries its own.
