@@ -69,7 +69,7 @@ const common = {
 // of the globals of Node, Deno and Bun that the sources test for, so what only they use drops out.
 const dropIn = {
   ...common,
-  plugins: [embedWasm(webWasm, { encoding: 'shifted' }), portableModules(['node-http', 'decode-module'])],
+  plugins: [embedWasm(webWasm, { encoding: 'shifted' }), portableModules(['node-http'])],
   define: { 'globalThis.Buffer': 'undefined', 'globalThis.process': 'undefined', 'globalThis.Deno': 'undefined', 'globalThis.Bun': 'undefined' },
   entryPoints: ['js/src/drop-in.js'],
   format: 'iife',

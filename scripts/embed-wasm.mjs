@@ -15,6 +15,8 @@
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
+import { usePortableModules } from './portable-modules.mjs';
+
 const embeddedLoader = fileURLToPath(new URL('../js/src/module/embedded.js', import.meta.url));
 
 function encode(bytes, offset) {
@@ -40,13 +42,14 @@ export function encodeWasm(bytes) {
 
 /** Resolves `specifier` (#wasm-binary, the parser's module; #embind-binary, Embind's) to the
  *  module's text (`wasmText`) and, for the shifted encoding, its offset (`wasmOffset`; null for
- *  base64). */
+ *  base64); and js/src/decode-module.js to the decoder of that encoding. */
 export function embedWasm(wasmBytes, { specifier = '#wasm-binary', encoding = 'base64' } = {}) {
   const { text, offset } =
     encoding === 'base64' ? { text: Buffer.from(wasmBytes).toString('base64'), offset: null } : encodeWasm(wasmBytes);
   return {
     name: `embed-wasm ${specifier}`,
     setup(build) {
+      if (encoding === 'shifted') usePortableModules(build, ['decode-module']);
       if (specifier === '#wasm-binary') build.onResolve({ filter: /^#parser-module$/ }, () => ({ path: embeddedLoader }));
       build.onResolve({ filter: new RegExp(`^${specifier}$`) }, () => ({ path: specifier, namespace: 'embed-wasm' }));
       build.onLoad({ filter: /.*/, namespace: 'embed-wasm' }, () => ({
