@@ -3,7 +3,7 @@
 // from ESM, and bundler), its types are compiled under every moduleResolution with lib.dom and
 // with @types/node instead, it runs from Node as ESM and CommonJS, a Worker in workerd
 // (miniflare) and a script for Hermes each take it by its name alone, and a bundle of the parser
-// alone or of the stream alone carries no EventSource code; the tarball stays within its budget
+// alone or of the stream alone carries no EventSource code (esbuild; the parser's with rollup too); the tarball stays within its budget
 // (files, unpacked bytes) with each build once. And the CLI as users get it: the tarball
 // installed by npm into an empty project, `npx wasm-eventsource cat`; `check` and `conformance`
 // saying what to install, then, with the harness's own tarball (wasm-eventsource-harness)
@@ -19,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { rollup } from 'rollup';
 
 import { hermesBundle, runHermes } from '../hermes/hermes.mjs';
 import { bundleWorker, startWorker } from '../workerd/workerd.mjs';
@@ -328,6 +330,32 @@ describe('tree shaking: a bundle of one part carries no other', () => {
     report(t, 'createParser only, wasm2js', out);
     for (const marker of EVENT_SOURCE_MARKERS) assert.ok(!out.text.includes(marker), `no ${marker}`);
     assert.ok(!out.text.includes('WebAssembly'), 'no WebAssembly');
+  });
+
+  // Rollup, as Vite builds for production: it drops the unused parts of the one-file ESM build
+  // by its own analysis, which is not esbuild's (pure marks, globals it knows).
+  async function rollupBundle(source) {
+    const entry = join(project, `rollup-entry-${Math.random().toString(36).slice(2)}.mjs`);
+    writeFileSync(entry, source);
+    try {
+      const build = await rollup({ input: entry, plugins: [nodeResolve({ browser: true, rootDir: project })], logLevel: 'silent' });
+      const { output } = await build.generate({ format: 'esm' });
+      await build.close();
+      const text = output[0].code;
+      return { text, bytes: Buffer.byteLength(text), gzip: gzipSync(text, { level: 9 }).length };
+    } finally {
+      rmSync(entry, { force: true });
+    }
+  }
+
+  test('rollup: createParser alone carries no EventSource and no stream; the EventSource alone has the markers', async (t) => {
+    const parserOnly = await rollupBundle("import { createParser } from 'wasm-eventsource'; createParser({ onEvent: console.log }).feed('data: x\\n\\n');");
+    report(t, 'rollup, createParser only', parserOnly);
+    for (const marker of [...EVENT_SOURCE_MARKERS, EMBIND_MARKER]) assert.ok(!parserOnly.text.includes(marker), `no ${marker}`);
+    assert.ok(!parserOnly.text.includes('TransformStream'), 'no EventSourceParserStream either');
+    const eventSource = await rollupBundle("import { EventSource } from 'wasm-eventsource'; console.log(new EventSource('/x'));");
+    report(t, 'rollup, EventSource', eventSource);
+    for (const marker of EVENT_SOURCE_MARKERS) assert.ok(eventSource.text.includes(marker), `${marker} is in the bundle`);
   });
 
   test('the EventSource, for comparison, holds the markers', async (t) => {
