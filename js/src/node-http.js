@@ -24,7 +24,7 @@ function nodeBuiltins() {
     globalThis.Bun === undefined;
   return isNode ? getBuiltinModule : null;
 }
-/** node:http's getBuiltinModule in Node itself; null elsewhere (Deno, Bun, browsers). */
+/** process.getBuiltinModule in Node itself; null elsewhere (Deno, Bun, browsers). */
 const getBuiltinModule = /* @__PURE__ */ nodeBuiltins();
 
 const MAX_REDIRECTS = 20; // fetch's
