@@ -154,11 +154,12 @@ const variant = (plugin) => ({ ...common, plugins: [plugin] });
 // drop-in, a single script, carries its own.
 const wasm2jsPlugin = wasm2js(wasm2jsSource);
 const WASM2JS_SHARED = 'sse-parser.cjs';
+const wasm2jsSharedPlugin = wasm2js(wasm2jsSource, { shared: `./${WASM2JS_SHARED}` }); // (beside both)
 await Promise.all([
   esmFiles('dist/workerd', importWasmFile()),
-  esmFiles('dist/wasm2js', wasm2js(wasm2jsSource, { shared: `./${WASM2JS_SHARED}` })),
+  esmFiles('dist/wasm2js', wasm2jsSharedPlugin),
   esbuild.build({
-    ...variant(wasm2js(wasm2jsSource, { shared: `./${WASM2JS_SHARED}` })),
+    ...variant(wasm2jsSharedPlugin),
     entryPoints: ['js/src/index.js'],
     outfile: 'dist/wasm2js/index.cjs',
     format: 'cjs',

@@ -3,8 +3,8 @@
 // from ESM, and bundler), its types are compiled under every moduleResolution with lib.dom and
 // with @types/node instead, it runs from Node as ESM and CommonJS, a Worker in workerd
 // (miniflare) and a script for Hermes each take it by its name alone, and a bundle of the parser
-// alone or of the stream alone carries no EventSource code (esbuild; the parser's with rollup too); the tarball stays within its budget
-// (files, unpacked bytes) with each build once. And the CLI as users get it: the tarball
+// alone or of the stream alone carries no EventSource code (esbuild; the parser's with rollup
+// too); the tarball stays within its budget (files, unpacked bytes) with each build once. And the CLI as users get it: the tarball
 // installed by npm into an empty project, `npx wasm-eventsource cat`; `check` and `conformance`
 // saying what to install, then, with the harness's own tarball (wasm-eventsource-harness)
 // installed beside it, running (a missing engine's one line; with playwright-core added, a
@@ -305,9 +305,9 @@ describe('tree shaking: a bundle of one part carries no other', () => {
       write: false,
       logLevel: 'silent',
     });
-    const text = result.outputFiles[0].text;
-    return { text, bytes: Buffer.byteLength(text), gzip: gzipSync(text, { level: 9 }).length };
+    return measured(result.outputFiles[0].text);
   }
+  const measured = (text) => ({ text, bytes: Buffer.byteLength(text), gzip: gzipSync(text, { level: 9 }).length });
   const report = (t, what, { bytes, gzip }) => t.diagnostic(`${what}: ${bytes} bytes, ${gzip} gzip`);
 
   test('createParser alone', async (t) => {
@@ -341,8 +341,7 @@ describe('tree shaking: a bundle of one part carries no other', () => {
       const build = await rollup({ input: entry, plugins: [nodeResolve({ browser: true, rootDir: project })], logLevel: 'silent' });
       const { output } = await build.generate({ format: 'esm' });
       await build.close();
-      const text = output[0].code;
-      return { text, bytes: Buffer.byteLength(text), gzip: gzipSync(text, { level: 9 }).length };
+      return measured(output[0].code);
     } finally {
       rmSync(entry, { force: true });
     }
