@@ -83,7 +83,7 @@ template <std::size_t N>
 // Appends `text` and LF with one growth check and one copy.
 void append_line(detail::Buffer<char>& buffer, std::string_view text) {
   char* to = buffer.extend(text.size() + 1);
-  if (!text.empty()) std::memcpy(to, text.data(), text.size());
+  detail::copy_bytes(to, text.data(), text.size());
   to[text.size()] = '\n';
 }
 

@@ -15,6 +15,33 @@
 namespace sse {
 
 namespace detail {
+// Copies n bytes. A library memcpy of a few bytes costs more than the copy (natively a call, in
+// V8 a call out of the module for WebAssembly's memory.copy): up to 64 bytes move in fixed-size,
+// inlined pieces.
+inline void copy_bytes(char* to, const char* from, std::size_t n) {
+  if (n <= 64) {
+    if (n >= 16) {
+      std::memcpy(to, from, 16);
+      std::memcpy(to + n - 16, from + n - 16, 16);
+      if (n > 32) {
+        std::memcpy(to + 16, from + 16, 16);
+        std::memcpy(to + n - 32, from + n - 32, 16);
+      }
+    } else if (n >= 4) {
+      std::memcpy(to, from, 4);
+      std::memcpy(to + n - 4, from + n - 4, 4);
+      if (n > 8) {
+        std::memcpy(to + 4, from + 4, 4);
+        std::memcpy(to + n - 8, from + n - 8, 4);
+      }
+    } else {
+      for (std::size_t i = 0; i != n; ++i) to[i] = from[i];
+    }
+    return;
+  }
+  std::memcpy(to, from, n);
+}
+
 // A growable array of trivially copyable items, for the parser's buffers. It does std::string's
 // job on the hot path without library calls: in WebAssembly the prebuilt libc++ members are
 // not inlined, and per-line calls into them made the module several times slower.
@@ -88,32 +115,6 @@ class Buffer {
   void push_back(T item) { *extend(1) = item; }
 
  private:
-  // A library memcpy of a few bytes costs more than the copy (natively a call, in V8 a call out
-  // of the module for WebAssembly's memory.copy): up to 64 bytes move in fixed-size, inlined
-  // pieces.
-  static void copy_bytes(char* to, const char* from, std::size_t n) {
-    if (n <= 64) {
-      if (n >= 16) {
-        std::memcpy(to, from, 16);
-        std::memcpy(to + n - 16, from + n - 16, 16);
-        if (n > 32) {
-          std::memcpy(to + 16, from + 16, 16);
-          std::memcpy(to + n - 32, from + n - 32, 16);
-        }
-      } else if (n >= 4) {
-        std::memcpy(to, from, 4);
-        std::memcpy(to + n - 4, from + n - 4, 4);
-        if (n > 8) {
-          std::memcpy(to + 4, from + 4, 4);
-          std::memcpy(to + n - 8, from + n - 8, 4);
-        }
-      } else {
-        for (std::size_t i = 0; i != n; ++i) to[i] = from[i];
-      }
-      return;
-    }
-    std::memcpy(to, from, n);
-  }
   void swap_with(Buffer& other) {
     std::swap(items_, other.items_);
     std::swap(size_, other.size_);
