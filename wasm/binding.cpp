@@ -322,6 +322,20 @@ class Arena {
   std::uint32_t piece_bytes_;
 };
 
+// Whether `bytes` are all ASCII, sixteen at a time.
+bool all_ascii(std::string_view bytes) {
+  const char* p = bytes.data();
+  const char* end = p + bytes.size();
+#if defined(__wasm_simd128__)
+  v128_t any = wasm_i8x16_splat(0);
+  for (; end - p >= 16; p += 16) any = wasm_v128_or(any, wasm_v128_load(p));
+  if (wasm_i8x16_bitmask(any) != 0) return false;
+#endif
+  unsigned char any_byte = 0;
+  for (; p != end; ++p) any_byte |= static_cast<unsigned char>(*p);
+  return any_byte < 0x80;
+}
+
 // The texts that lie whole in the chunk, referred to where they are: the pieces are ranges of
 // the input, each from the start of its first text to the end of its last. Texts must come in
 // the order of the input (one that comes back, e.g. a data line before an `id` line, is copied
@@ -335,11 +349,13 @@ class InputTexts {
   InputTexts(std::uint32_t piece_bytes, bool short_texts_free)
       : piece_bytes_(piece_bytes), short_texts_free_(short_texts_free) {}
 
-  // A new chunk (empty: none, as for a reset). `ascii`: it holds no byte >= 0x80.
-  void begin(std::string_view input, bool ascii) {
+  // A new chunk (empty: none, as for a reset). `ascii_only`: a chunk with a byte >= 0x80 lends
+  // no texts (Node: they are copied into UTF-16 pieces instead).
+  void begin(std::string_view input, bool ascii_only) {
     begin_ = input.data();
     end_ = input.data() + input.size();
-    ascii_ = ascii;
+    ascii_only_ = ascii_only;
+    ascii_known_ = false;
     cursor_ = begin_;
     piece_ = kNone;
     fast_end_ = nullptr;
@@ -368,6 +384,7 @@ class InputTexts {
     const char* at = text.data();
     const char* text_end = at + text.size();
     if (at < cursor_ || text_end > end_) return false;  // elsewhere, or before the last one
+    if (!ascii_known_ && !check_ascii()) return false;
     const bool short_text = text.size() < kShortText;
     std::uint32_t offset;
     if (piece_ == kNone ||
@@ -405,6 +422,18 @@ class InputTexts {
 
  private:
   static constexpr std::uint32_t kNone = UINT32_MAX;
+  // Whether the chunk is ASCII, found when the first text lies in it: a chunk whose texts all lie
+  // elsewhere (the lines of multi-line events, joined in the parser's buffer) is not read again.
+  // Returns false when the chunk lends no texts.
+  bool check_ascii() {
+    ascii_known_ = true;
+    ascii_ = all_ascii({begin_, static_cast<std::size_t>(end_ - begin_)});
+    if (!ascii_ && ascii_only_) {
+      begin_ = end_ = cursor_ = nullptr;
+      return false;
+    }
+    return true;
+  }
   // V8 copies a slice shorter than this many code units (SlicedString::kMinLength); a text of
   // fewer bytes has fewer. (Not in the wasm2js module, SSE_BINDING_NO_SHORT_TEXTS: Hermes is no
   // V8, and the package's size.)
@@ -430,7 +459,9 @@ class InputTexts {
 
   const char* begin_ = nullptr;
   const char* end_ = nullptr;
-  bool ascii_ = true;
+  bool ascii_only_ = false;
+  bool ascii_known_ = false;
+  bool ascii_ = true;                  // (once ascii_known_)
   const char* cursor_ = nullptr;       // the end of the last text placed
   std::uint32_t piece_ = kNone;        // the index of the current piece
   std::uint32_t piece_bits_ = 0;       // the same in a kind word
@@ -442,20 +473,6 @@ class InputTexts {
   std::uint32_t piece_bytes_;
   bool short_texts_free_;
 };
-
-// Whether `bytes` are all ASCII, sixteen at a time.
-bool all_ascii(std::string_view bytes) {
-  const char* p = bytes.data();
-  const char* end = p + bytes.size();
-#if defined(__wasm_simd128__)
-  v128_t any = wasm_i8x16_splat(0);
-  for (; end - p >= 16; p += 16) any = wasm_v128_or(any, wasm_v128_load(p));
-  if (wasm_i8x16_bitmask(any) != 0) return false;
-#endif
-  unsigned char any_byte = 0;
-  for (; p != end; ++p) any_byte |= static_cast<unsigned char>(*p);
-  return any_byte < 0x80;
-}
 
 class Session final : public sse::EventSink {
  public:
@@ -497,9 +514,8 @@ class Session final : public sse::EventSink {
     pieces_.clear(kRetainedBytes);
     arena_.clear(kRetainedBytes);
 #if !defined(SSE_BINDING_UTF8_ONLY)
-    // In Node a chunk with other characters is copied into UTF-16 pieces instead.
-    const bool ascii = all_ascii(input);
-    input_texts_.begin(ascii || !wide_utf16_ ? input : std::string_view(), ascii);
+    // In Node the texts of a chunk with other characters are copied into UTF-16 pieces instead.
+    input_texts_.begin(input, /*ascii_only=*/wide_utf16_);
 #else
     // (The drop-in's module copies every text: its size counts, and in a browser each event
     // costs a dispatchEvent, a hundred times the copy.)
