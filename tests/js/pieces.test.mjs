@@ -126,6 +126,25 @@ test('a non-ASCII text joining a piece of ASCII texts: the texts before it come 
   }
 });
 
+test('multi-line events copied into UTF-16 pieces: a non-ASCII character at any offset of a long joined text, after any run of ASCII, counts its units', () => {
+  // (A multi-line event's text is joined in the parser's buffer and copied: its UTF-16 length
+  // is counted sixty-four ASCII bytes at a time, then sixteen, then one by one.)
+  const parser = new Session({ limit: 1 << 20, pieceSize: 256 });
+  try {
+    for (let at = 0; at < 200; at += 3) {
+      for (const character of ['é', '日', '😀']) {
+        const text = `${'a'.repeat(at)}${character}${'z'.repeat(200 - at)}`;
+        const points = [...text]; // (cut by code points: a cut surrogate pair would not come back)
+        const lines = [points.slice(0, 70), points.slice(70, 140), points.slice(140)].map((part) => part.join(''));
+        const chunk = encoder.encode(`${lines.map((line) => `data: ${line}\n`).join('')}\ndata: ${text}\n\n`);
+        assert.deepEqual(dataOf(parser.feed(chunk)), [lines.join('\n'), text], `${JSON.stringify(character)} at ${at}`);
+      }
+    }
+  } finally {
+    parser.dispose();
+  }
+});
+
 test('pieceSize 0: one piece per batch', () => {
   const texts = Array.from({ length: 500 }, (_, i) => `text ${i} ${i % 3 === 0 ? 'é' : ''}`);
   const parser = new Session({ limit: 1 << 20, pieceSize: 0 });
