@@ -128,7 +128,7 @@ test('a non-ASCII text joining a piece of ASCII texts: the texts before it come 
 
 test('multi-line events copied into UTF-16 pieces: a non-ASCII character at any offset of a long joined text, after any run of ASCII, counts its units', () => {
   // (A multi-line event's text is joined in the parser's buffer and copied: its UTF-16 length
-  // is counted sixty-four ASCII bytes at a time, then sixteen, then one by one.)
+  // is counted sixty-four ASCII bytes at a time, then sixteen, then its last sixteen.)
   const parser = new Session({ limit: 1 << 20, pieceSize: 256 });
   try {
     for (let at = 0; at < 200; at += 3) {
