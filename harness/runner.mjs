@@ -14,7 +14,7 @@ import { coreFile } from './core.mjs';
 import { launchEngine } from './engines/index.mjs';
 import { formatTable } from './report.mjs';
 import { loadScenarios, startScenarioServer } from './server.mjs';
-import { delayBucket, diffTraces } from './trace-diff.mjs';
+import { diffTraces, requestDelay } from './trace-diff.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.join(here, '..');
@@ -98,7 +98,7 @@ function originName(server, value) {
 /**
  * The requests of a run as traced: method, origin A/B, the path below the scenario's URL, the
  * Accept, Last-Event-ID, Cookie and Origin headers (those sent), and — from the second request
- * on — the delay since the previous request in coarse buckets. (The first request's delay since
+ * on — the delay since the previous request in coarse buckets (requestDelay). (The first request's delay since
  * the page started the run says more about page load than about the implementation.)
  */
 function requestTrace(server, requests) {
@@ -108,8 +108,8 @@ function requestTrace(server, requests) {
     for (const name of REQUEST_HEADERS) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
     if (headers.origin !== undefined) headers.origin = originName(server, headers.origin);
     const entry = { method: request.method, origin: request.origin, path: request.subpath, headers };
-    if (previous !== undefined) entry.delay = delayBucket(request.time - previous);
-    previous = request.time;
+    if (previous !== undefined) entry.delay = requestDelay(previous, request);
+    previous = request;
     return entry;
   });
 }

@@ -7,7 +7,7 @@
 //   const scenarios = await loadScenarios('harness/scenarios');      // Map name → scenario
 //   const server = await startScenarioServer({ scenarios, staticDir }); // staticDir optional
 //   server.streamUrl('basic', 'native-1', 'A')  // → http://127.0.0.1:<portA>/s/native-1/basic
-//   server.requests('basic', 'native-1')        // [{ method, origin, path, subpath, headers, cookies, time, closeTime }]
+//   server.requests('basic', 'native-1')        // [{ method, origin, path, subpath, headers, cookies, time, closeTime, redirected }]
 //   server.addScenario(name, scenario)          // validated like a file
 //   server.endRun(run)                          // ends the run's stalled/hanging responses
 //   await server.close()
@@ -506,6 +506,7 @@ export async function startScenarioServer({ scenarios = new Map(), staticDir, po
     const response = req.method === 'HEAD' ? lastAnswer.get(urlKey) ?? responseAt(scenario, taken) : responseAt(scenario, taken);
     if (counts) lastAnswer.set(urlKey, response);
     log.response = counts ? taken : null;
+    log.redirected = counts && Boolean(response.redirect);
 
     if (req.method === 'OPTIONS') {
       if (response.drop) return void res.socket?.destroy();
@@ -606,6 +607,7 @@ export async function startScenarioServer({ scenarios = new Map(), staticDir, po
         cookies: parseCookies(req.headers.cookie),
         time,
         closeTime: null, // when the response ended or its connection closed, whichever side did it
+        redirected: false, // answered with a redirect
       };
       res.once('close', () => (log.closeTime = performance.now()));
       const key = runKey(name, run);

@@ -13,6 +13,19 @@ export function delayBucket(ms) {
 }
 
 /**
+ * The delay bucket of a request after the one before it (the server's request logs). A request
+ * that follows a redirect shows how fast the engine's own fetch follows it, for its EventSource
+ * and for a polyfill over fetch() alike, and that jitters across the finer buckets (Firefox,
+ * idle: 40–400 ms): under a second it is one bucket, which still tells a redirect followed from
+ * a reconnection.
+ */
+export function requestDelay(previous, request) {
+  const ms = request.time - previous.time;
+  if (previous.redirected && ms < 1000) return '<1s after a redirect';
+  return delayBucket(ms);
+}
+
+/**
  * Aligns two lists (longest common subsequence on `key`, index-wise if huge): rows { a?, b?, same }
  * where a and b are indexes; a row with both is a pair (same when the items are equal), a row
  * with one side is an item only that side has.

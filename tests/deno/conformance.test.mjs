@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { delayBucket, diffTraces } from '../../harness/run.mjs';
+import { diffTraces, requestDelay } from '../../harness/run.mjs';
 import { loadScenarios, startScenarioServer } from '../../harness/server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,8 +38,8 @@ function requestTrace(requests) {
     const headers = {};
     for (const name of REQUEST_HEADERS) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
     const entry = { method: request.method, origin: request.origin, path: request.subpath, headers };
-    if (previous !== undefined) entry.delay = delayBucket(request.time - previous);
-    previous = request.time;
+    if (previous !== undefined) entry.delay = requestDelay(previous, request);
+    previous = request;
     return entry;
   });
 }

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { launchEngine, parseEngines } from '../../harness/engines/index.mjs';
 
 import { loadScenarios, startScenarioServer } from '../../harness/server.mjs';
-import { defaultKnownDifferences, defaultScenariosDir, delayBucket, diffTraces, htmlReport, repoRoot, runConformance } from '../../harness/run.mjs';
+import { defaultKnownDifferences, defaultScenariosDir, delayBucket, diffTraces, htmlReport, repoRoot, requestDelay, runConformance } from '../../harness/run.mjs';
 
 
 let browser;
@@ -119,6 +119,13 @@ describe('runner: traces of scenarios built in code', () => {
         },
       ],
       ['code-close-on-open', { client: { close: { onOpen: true } }, responses: [{ chunks: ['data: never\n\n'], end: 'hang' }] }],
+      [
+        'code-redirect',
+        {
+          client: { close: { afterEvents: 1 } },
+          responses: [{ redirect: { status: 307, path: '/moved' } }, { chunks: ['data: a\n\n'], end: 'hang' }],
+        },
+      ],
     ]);
     const { results } = await runConformance({ scenarios, impls: ['native', 'polyfill'], browser, known: {} });
     const get = (name, impl) => results.find((r) => r.scenario === name && r.impl === impl);
@@ -144,6 +151,12 @@ describe('runner: traces of scenarios built in code', () => {
     assert.equal(get('code-reconnect', 'polyfill').status, 'agree');
     assert.deepEqual(get('code-close-on-open', 'native').trace.events, [{ type: 'open', readyState: 1 }, { action: 'close', readyState: 2 }]);
     assert.equal(get('code-close-on-open', 'polyfill').status, 'agree');
+    // The request that follows a redirect: one bucket under a second (the engine's fetch follows it).
+    assert.deepEqual(get('code-redirect', 'native').trace.requests.map((request) => [request.path, request.delay]), [
+      ['/', undefined],
+      ['/moved', '<1s after a redirect'],
+    ]);
+    assert.equal(get('code-redirect', 'polyfill').status, 'agree');
 
     const changed = structuredClone(native);
     changed.events[1].data = 'changed';
@@ -153,6 +166,11 @@ describe('runner: traces of scenarios built in code', () => {
   test('delay buckets', () => {
     assert.deepEqual([0, 49, 50, 249, 250, 999, 1000, 2499, 2500, 4999, 5000].map(delayBucket), [
       '<50ms', '<50ms', '50-250ms', '50-250ms', '250ms-1s', '250ms-1s', '1-2.5s', '1-2.5s', '2.5-5s', '2.5-5s', '>5s',
+    ]);
+    // After a redirect, under a second is one bucket; a reconnection's delay keeps its own.
+    const after = (redirected, ms) => requestDelay({ time: 1000, redirected }, { time: 1000 + ms });
+    assert.deepEqual([after(true, 10), after(true, 60), after(true, 999), after(true, 3000), after(false, 60)], [
+      '<1s after a redirect', '<1s after a redirect', '<1s after a redirect', '2.5-5s', '50-250ms',
     ]);
   });
 
