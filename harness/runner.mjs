@@ -98,8 +98,9 @@ function originName(server, value) {
 /**
  * The requests of a run as traced: method, origin A/B, the path below the scenario's URL, the
  * Accept, Last-Event-ID, Cookie and Origin headers (those sent), and — from the second request
- * on — the delay since the previous request in coarse buckets (requestDelay). (The first request's delay since
- * the page started the run says more about page load than about the implementation.)
+ * on — the delay since the previous request in coarse buckets (requestDelay). (The first
+ * request's delay since the page started the run says more about page load than about the
+ * implementation.)
  */
 function requestTrace(server, requests) {
   let previous;

@@ -4,11 +4,12 @@
 // with @types/node instead, it runs from Node as ESM and CommonJS, a Worker in workerd
 // (miniflare) and a script for Hermes each take it by its name alone, and a bundle of the parser
 // alone or of the stream alone carries no EventSource code (esbuild; the parser's with rollup
-// too); the tarball stays within its budget (files, unpacked bytes) with each build once. And the CLI as users get it: the tarball
-// installed by npm into an empty project, `npx wasm-eventsource cat`; `check` and `conformance`
-// saying what to install, then, with the harness's own tarball (wasm-eventsource-harness)
-// installed beside it, running (a missing engine's one line; with playwright-core added, a
-// user's own script and an npm package measured in Chromium).
+// too); the tarball stays within its budget (files, unpacked bytes) with each build once. And
+// the CLI as users get it: the tarball installed by npm into an empty project, `npx
+// wasm-eventsource cat`; `check` and `conformance` saying what to install, then, with the
+// harness's own tarball (wasm-eventsource-harness) installed beside it, running (a missing
+// engine's one line; with playwright-core added, a user's own script and an npm package measured
+// in Chromium).
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
