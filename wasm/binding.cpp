@@ -115,31 +115,70 @@ constexpr std::uint32_t kWidePiece = 1u << 31;
   return units;
 }
 
-// Writes valid UTF-8 as its `units` UTF-16 code units (for Node, whose ucs2Slice makes a string
-// of them at memcpy speed, several times faster than its UTF-8 decoding). ASCII runs are widened
-// sixteen bytes at a time. Invalid UTF-8 (never in the parser's output) cannot make it read past
-// the text or write past `units`: a truncated sequence becomes U+FFFD, and writing stops there.
+// Writes valid UTF-8 as UTF-16 code units, at most `units` of them (for Node, whose ucs2Slice
+// makes a string of them at memcpy speed, several times faster than its UTF-8 decoding); returns
+// how many it wrote. Given the text's byte count as `units` (never fewer than its code units),
+// it counts them as it writes: no pass of utf16_length first. ASCII runs are widened sixteen
+// bytes at a time. Invalid UTF-8 (never in the parser's output) cannot make it read past the
+// text or write past `units`: a truncated sequence becomes U+FFFD, and writing stops there.
 // (Not in the module of the drop-in script, SSE_BINDING_UTF8_ONLY: browsers decode UTF-8.)
 #if !defined(SSE_BINDING_UTF8_ONLY)
-[[gnu::noinline]] void write_utf16(std::string_view utf8, char16_t* out, std::uint32_t units) {
+[[gnu::noinline]] std::uint32_t write_utf16(std::string_view utf8, char16_t* out, std::uint32_t units) {
   const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
   const auto* end = p + utf8.size();
+  char16_t* const out_start = out;
   char16_t* const out_end = out + units;
+#if defined(__wasm_simd128__)
+  // A short ASCII text (an ID, a short value): two overlapping loads and stores, not the loop
+  // below byte by byte.
+  const std::size_t size = utf8.size();
+  if (size >= 4 && size < 16 && units >= size) {
+    const bool eight = size >= 8;
+    const v128_t head = eight ? wasm_v128_load64_zero(p) : wasm_v128_load32_zero(p);
+    const v128_t tail = eight ? wasm_v128_load64_zero(end - 8) : wasm_v128_load32_zero(end - 4);
+    if (wasm_i8x16_bitmask(wasm_v128_or(head, tail)) == 0) {
+      const std::size_t part = eight ? 8 : 4;
+      const v128_t head_units = wasm_u16x8_extend_low_u8x16(head);
+      const v128_t tail_units = wasm_u16x8_extend_low_u8x16(tail);
+      if (eight) {
+        wasm_v128_store(out, head_units);
+        wasm_v128_store(out + size - part, tail_units);
+      } else {
+        const std::uint64_t head_word = wasm_u64x2_extract_lane(head_units, 0);
+        const std::uint64_t tail_word = wasm_u64x2_extract_lane(tail_units, 0);
+        std::memcpy(out, &head_word, 8);
+        std::memcpy(out + size - part, &tail_word, 8);
+      }
+      return static_cast<std::uint32_t>(size);
+    }
+  }
+#endif
   while (p != end && out != out_end) {
 #if defined(__wasm_simd128__)
     if (end - p >= 16 && out_end - out >= 16) {
+      // Sixteen bytes widened; when some are not ASCII, only the units of those before the first
+      // one count (the rest are written over next, or lie past the end), and that code point is
+      // decoded below.
       const v128_t bytes = wasm_v128_load(p);
       const auto high_bits = static_cast<std::uint32_t>(wasm_i8x16_bitmask(bytes));
-      if (high_bits == 0) {
-        wasm_v128_store(out, wasm_u16x8_extend_low_u8x16(bytes));
-        wasm_v128_store(out + 8, wasm_u16x8_extend_high_u8x16(bytes));
-        p += 16;
-        out += 16;
-        continue;
+      wasm_v128_store(out, wasm_u16x8_extend_low_u8x16(bytes));
+      wasm_v128_store(out + 8, wasm_u16x8_extend_high_u8x16(bytes));
+      const unsigned ascii = high_bits == 0 ? 16 : static_cast<unsigned>(__builtin_ctz(high_bits));
+      p += ascii;
+      out += ascii;
+      if (high_bits == 0) continue;
+    } else if (p != end && out - out_start + (end - p) >= 16 && out_end - out >= end - p) {
+      // The last bytes of a long text: when its final sixteen are ASCII, they are widened at once
+      // (those before `p` once more, to the same units; the first test keeps even invalid UTF-8,
+      // which may have taken ASCII bytes into a sequence, from writing before the text).
+      const v128_t bytes = wasm_v128_load(end - 16);
+      if (wasm_i8x16_bitmask(bytes) == 0) {
+        out += end - p;
+        wasm_v128_store(out - 16, wasm_u16x8_extend_low_u8x16(bytes));
+        wasm_v128_store(out - 8, wasm_u16x8_extend_high_u8x16(bytes));
+        p = end;
+        break;
       }
-      // The ASCII bytes before the first other one, then that code point below.
-#pragma clang loop vectorize(disable) unroll(disable)  // at most 15 bytes: not worth the code
-      for (const auto* ascii_end = p + __builtin_ctz(high_bits); p != ascii_end; ++p) *out++ = *p;
     }
 #endif
     const unsigned lead = *p;
@@ -159,11 +198,12 @@ constexpr std::uint32_t kWidePiece = 1u << 31;
       const unsigned code_point =
           ((lead & 0x07) << 18 | (p[1] & 0x3F) << 12 | (p[2] & 0x3F) << 6 | (p[3] & 0x3F)) - 0x10000;
       *out++ = static_cast<char16_t>(0xD800 | code_point >> 10);
-      if (out == out_end) return;
+      if (out == out_end) break;
       *out++ = static_cast<char16_t>(0xDC00 | (code_point & 0x3FF));
     }
     p += length;
   }
+  return static_cast<std::uint32_t>(out - out_start);
 }
 #endif
 
@@ -272,8 +312,25 @@ class Arena {
   }
   std::uint32_t at() const { return address(bytes_.data()); }
 
-  // Places a text of `units` UTF-16 code units; the caller then writes it with append().
-  Place place(Pieces& pieces, std::string_view text, std::uint32_t units) {
+  // Copies a text into the current piece, or a new one when it would take the current one past
+  // its size; returns where it went. `units`: its UTF-16 code units, 0 if not known yet (then
+  // set here).
+  Place add(Pieces& pieces, std::string_view text, std::uint32_t& units) {
+#if !defined(SSE_BINDING_UTF8_ONLY)
+    // A text joining a UTF-16 piece is written and counted in one pass, not measured first: its
+    // byte count bounds its units, and when the bound fits in the piece, so does the text.
+    if (wide_utf16_ && piece_wide_ && piece_ != kNone) {
+      const std::uint32_t most = units != 0 ? units : static_cast<std::uint32_t>(text.size());
+      if (2 * (std::size_t{units_in_piece_} + most) <= piece_bytes_ || pieces.full()) {
+        const Place place{piece_ << kPieceShift, units_in_piece_};
+        units = write_utf16(text, reinterpret_cast<char16_t*>(bytes_.extend(std::size_t{most} * 2)), most);
+        bytes_.truncate(bytes_.size() - 2 * std::size_t{most - units});
+        units_in_piece_ += units;
+        return place;
+      }
+    }
+#endif
+    if (units == 0) units = utf16_length(text);
     const bool ascii = units == text.size();  // only ASCII has as many UTF-16 units as UTF-8 bytes
     const std::size_t held = bytes_.size() - piece_start_;
     std::size_t after = held + text.size();
@@ -293,17 +350,14 @@ class Arena {
     }
     const Place place{piece_ << kPieceShift, units_in_piece_};
     units_in_piece_ += units;
-    return place;
-  }
-  // Writes the text placed last: its bytes, or its `units` UTF-16 code units in a wide piece.
-  void append(std::string_view text, std::uint32_t units) {
 #if !defined(SSE_BINDING_UTF8_ONLY)
     if (piece_wide_ && wide_utf16_) {
       write_utf16(text, reinterpret_cast<char16_t*>(bytes_.extend(std::size_t{units} * 2)), units);
-      return;
+      return place;
     }
 #endif
     bytes_.append(text);
+    return place;
   }
 
  private:
@@ -584,10 +638,8 @@ class Session final : public sse::EventSink {
     copy_text(kind, text, units);
   }
   [[gnu::noinline]] void copy_text(std::uint32_t kind, std::string_view text, std::uint32_t units) {
-    if (units == 0) units = utf16_length(text);
-    const Place place = arena_.place(pieces_, text, units);
+    const Place place = arena_.add(pieces_, text, units);
     push(kind | place.piece_bits, place.offset, units);
-    arena_.append(text, units);
   }
   [[gnu::noinline]] void push_other_text(std::uint32_t kind, std::string_view text) { push_text(kind, text); }
 #if defined(SSE_BINDING_UTF8_ONLY)

@@ -145,6 +145,32 @@ test('multi-line events copied into UTF-16 pieces: a non-ASCII character at any 
   }
 });
 
+test('texts copied into UTF-16 pieces: every length, a non-ASCII character anywhere, distinct ASCII around it, come back whole', () => {
+  // (A chunk with non-ASCII text is copied into UTF-16 pieces in Node, sixteen bytes at a time,
+  // and the last sixteen of a long text at once: distinct characters show a unit out of place.
+  // ASCII texts of every length join pieces that are UTF-16 already.)
+  const ascii = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const textOf = (length, at, character) => {
+    const points = Array.from({ length }, (_, i) => ascii[(i * 7 + length) % ascii.length]);
+    if (character !== '') points[at] = character;
+    return points.join('');
+  };
+  for (const pieceSize of [256, 4096]) {
+    const parser = new Session({ limit: 1 << 20, pieceSize });
+    try {
+      for (let length = 1; length < 70; length++) {
+        const texts = [];
+        for (let at = 0; at < length; at += 1 + (length >> 3)) {
+          for (const character of ['é', '日', '😀', '']) texts.push(textOf(length, at, character));
+        }
+        assert.deepEqual(dataOf(parser.feed(streamOf(texts))), texts, `texts of ${length} characters`);
+      }
+    } finally {
+      parser.dispose();
+    }
+  }
+});
+
 test('pieceSize 0: one piece per batch', () => {
   const texts = Array.from({ length: 500 }, (_, i) => `text ${i} ${i % 3 === 0 ? 'é' : ''}`);
   const parser = new Session({ limit: 1 << 20, pieceSize: 0 });
