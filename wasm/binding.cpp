@@ -437,7 +437,8 @@ class InputTexts {
       cursor_ = text_end;
       return true;
     }
-    return place_elsewhere(pieces, text, units, place);
+    // (A chunk found to lend nothing has no end: then no call at all.)
+    return end_ != nullptr && place_elsewhere(pieces, text, units, place);
   }
 
  private:
