@@ -175,6 +175,7 @@ class Parser {
   [[nodiscard]] OversizedLine oversized_line_action(const char* p, std::size_t length, bool complete) const;
   void drop_carried_line();
   void dispatch_event();
+  void dispatch_blank_line();
   [[nodiscard]] bool within_limit(std::size_t line_bytes) const;
   bool exceed_limit(bool line_ended);
   // The value as valid UTF-8: itself when already valid, else a repaired copy in scratch_.
