@@ -17,7 +17,7 @@ import { defaultKnownDifferences, defaultScenariosDir, parseImpl, repoRoot, runC
 
 // What the tests and other tools import from here.
 export { defaultKnownDifferences, defaultScenariosDir, parseImpl, repoRoot, runConformance } from './runner.mjs';
-export { alignLists, delayBucket, diffTraces, requestDelay } from './trace-diff.mjs';
+export { alignLists, delayBucket, diffTraces, requestDelay, requestTrace } from './trace-diff.mjs';
 export { formatTable, htmlReport } from './report.mjs';
 
 

@@ -14,7 +14,7 @@ import { coreFile } from './core.mjs';
 import { launchEngine } from './engines/index.mjs';
 import { formatTable } from './report.mjs';
 import { loadScenarios, startScenarioServer } from './server.mjs';
-import { diffTraces, requestDelay } from './trace-diff.mjs';
+import { diffTraces, requestTrace } from './trace-diff.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.join(here, '..');
@@ -24,7 +24,6 @@ export const defaultKnownDifferences = path.join(here, 'known-differences.json')
 const REQUEST_HEADERS = ['accept', 'last-event-id', 'cookie', 'origin'];
 const SETTLE_REQUESTS_MS = 60; // requests still on their way reach the server log
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 
 /**
  * Parses an implementation spec: 'native', 'polyfill', 'npm:<package>', 'script:<url>#<Global>'
@@ -96,27 +95,6 @@ function originName(server, value) {
 }
 
 /**
- * The requests of a run as traced: method, origin A/B, the path below the scenario's URL, the
- * Accept, Last-Event-ID, Cookie and Origin headers (those sent), and — from the second request
- * on — the delay since the previous request in coarse buckets (requestDelay). (The first
- * request's delay since the page started the run says more about page load than about the
- * implementation.)
- */
-function requestTrace(server, requests) {
-  let previous;
-  return requests.map((request) => {
-    const headers = {};
-    for (const name of REQUEST_HEADERS) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
-    if (headers.origin !== undefined) headers.origin = originName(server, headers.origin);
-    const entry = { method: request.method, origin: request.origin, path: request.subpath, headers };
-    if (previous !== undefined) entry.delay = requestDelay(previous, request);
-    previous = request;
-    return entry;
-  });
-}
-
-
-/**
  * Browser pages to run scenarios in, each in a context of its own (its own cookies), reused from
  * run to run: a run navigates its page to the harness page anew (a fresh document) after clearing
  * the cookies, which costs much less than a new page (a new MiniBrowser, in WebKit) per run.
@@ -182,7 +160,7 @@ async function runOne({ pages, server, name, scenario, impl, run }) {
     });
     await sleep(SETTLE_REQUESTS_MS);
     for (const event of outcome.events) if (typeof event.origin === 'string') event.origin = originName(server, event.origin);
-    const trace = { events: outcome.events, requests: requestTrace(server, server.requests(name, run)) };
+    const trace = { events: outcome.events, requests: requestTrace(server.requests(name, run), REQUEST_HEADERS, (value) => originName(server, value)) };
     if (outcome.threw !== undefined) trace.threw = outcome.threw;
     healthy = true;
     const pageErrors = page.problems.slice(seen).filter((text) => text.startsWith('pageerror: ')).map((text) => text.slice(11));

@@ -1,5 +1,6 @@
-// Traces and their comparison (harness/README.md, "Traces"): the delay buckets of requests, the
-// alignment of two traces' rows, and the differences between a reference trace and another one.
+// Traces and their comparison (harness/README.md, "Traces"): the requests of a run and their
+// delay buckets, the alignment of two traces' rows, and the differences between a reference
+// trace and another one.
 import { isDeepStrictEqual } from 'node:util';
 
 /** The coarse delay buckets of the README. */
@@ -23,6 +24,26 @@ export function requestDelay(previous, request) {
   const ms = request.time - previous.time;
   if (previous.redirected && ms < 1000) return '<1s after a redirect';
   return delayBucket(ms);
+}
+
+/**
+ * The requests of a run as traced (the server's request logs): method, origin, the path below the
+ * scenario's URL, the headers of `headerNames` that were sent (an Origin header's value through
+ * `originName`), and — from the second request on — the delay since the previous request in
+ * coarse buckets (requestDelay). (The first request's delay since the run started says more
+ * about page load than about the implementation.)
+ */
+export function requestTrace(requests, headerNames, originName = (value) => value) {
+  let previous;
+  return requests.map((request) => {
+    const headers = {};
+    for (const name of headerNames) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
+    if (headers.origin !== undefined) headers.origin = originName(headers.origin);
+    const entry = { method: request.method, origin: request.origin, path: request.subpath, headers };
+    if (previous !== undefined) entry.delay = requestDelay(previous, request);
+    previous = request;
+    return entry;
+  });
 }
 
 /**

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { diffTraces, requestDelay } from '../../harness/run.mjs';
+import { diffTraces, requestTrace } from '../../harness/run.mjs';
 import { loadScenarios, startScenarioServer } from '../../harness/server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,18 +31,6 @@ let server;
 let scenarios;
 const traces = new Map(); // scenario → { native, polyfill }
 const urlAsOrigin = new Set(); // scenarios where Deno's events had the URL as their origin
-
-function requestTrace(requests) {
-  let previous;
-  return requests.map((request) => {
-    const headers = {};
-    for (const name of REQUEST_HEADERS) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
-    const entry = { method: request.method, origin: request.origin, path: request.subpath, headers };
-    if (previous !== undefined) entry.delay = requestDelay(previous, request);
-    previous = request;
-    return entry;
-  });
-}
 
 function runInDeno(runs) {
   return new Promise((resolve, reject) => {
@@ -97,7 +85,7 @@ async function runScenarios(names, round) {
       const origin = URL.canParse(event.origin) ? new URL(event.origin).origin : event.origin;
       event.origin = origin === server.originA ? 'A' : origin === server.originB ? 'B' : event.origin;
     }
-    const trace = { events: outcome.events, requests: requestTrace(server.requests(name, run)) };
+    const trace = { events: outcome.events, requests: requestTrace(server.requests(name, run), REQUEST_HEADERS) };
     if (outcome.threw !== undefined) trace.threw = outcome.threw;
     if (!out.has(name)) out.set(name, {});
     out.get(name)[impl] = trace;

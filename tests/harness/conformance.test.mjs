@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { launchEngine, parseEngines } from '../../harness/engines/index.mjs';
 
 import { loadScenarios, startScenarioServer } from '../../harness/server.mjs';
-import { defaultKnownDifferences, defaultScenariosDir, delayBucket, diffTraces, htmlReport, repoRoot, requestDelay, runConformance } from '../../harness/run.mjs';
+import { defaultKnownDifferences, defaultScenariosDir, delayBucket, diffTraces, htmlReport, repoRoot, requestDelay, requestTrace, runConformance } from '../../harness/run.mjs';
 
 
 let browser;
@@ -172,6 +172,21 @@ describe('runner: traces of scenarios built in code', () => {
     assert.deepEqual([after(true, 10), after(true, 60), after(true, 999), after(true, 3000), after(false, 60)], [
       '<1s after a redirect', '<1s after a redirect', '<1s after a redirect', '2.5-5s', '50-250ms',
     ]);
+  });
+
+  test('requests as traced: the headers asked for, those sent; the Origin header named; delays from the second request on', () => {
+    const log = [
+      { time: 0, method: 'GET', origin: 'A', subpath: '', headers: { accept: 'text/event-stream', origin: 'http://a', 'user-agent': 'x' } },
+      { time: 300, method: 'GET', origin: 'A', subpath: '', headers: { accept: 'text/event-stream', 'last-event-id': '7' }, redirected: true },
+      { time: 320, method: 'GET', origin: 'B', subpath: '/next', headers: {} },
+    ];
+    const name = (value) => (value === 'http://a' ? 'A' : value);
+    assert.deepEqual(requestTrace(log, ['accept', 'last-event-id', 'origin'], name), [
+      { method: 'GET', origin: 'A', path: '', headers: { accept: 'text/event-stream', origin: 'A' } },
+      { method: 'GET', origin: 'A', path: '', headers: { accept: 'text/event-stream', 'last-event-id': '7' }, delay: '250ms-1s' },
+      { method: 'GET', origin: 'B', path: '/next', headers: {}, delay: '<1s after a redirect' },
+    ]);
+    assert.deepEqual(requestTrace(log, ['last-event-id']).map(({ headers }) => headers), [{}, { 'last-event-id': '7' }, {}]);
   });
 
   test('a server for scenarios built in code can be shared with the runner-free API', async () => {
