@@ -323,8 +323,7 @@ class Arena {
       const std::uint32_t most = units != 0 ? units : static_cast<std::uint32_t>(text.size());
       if (2 * (std::size_t{units_in_piece_} + most) <= piece_bytes_ || pieces.full()) {
         const Place place{piece_ << kPieceShift, units_in_piece_};
-        units = write_utf16(text, reinterpret_cast<char16_t*>(bytes_.extend(std::size_t{most} * 2)), most);
-        bytes_.truncate(bytes_.size() - 2 * std::size_t{most - units});
+        units = append_utf16(text, most);
         units_in_piece_ += units;
         return place;
       }
@@ -352,7 +351,7 @@ class Arena {
     units_in_piece_ += units;
 #if !defined(SSE_BINDING_UTF8_ONLY)
     if (piece_wide_ && wide_utf16_) {
-      write_utf16(text, reinterpret_cast<char16_t*>(bytes_.extend(std::size_t{units} * 2)), units);
+      append_utf16(text, units);
       return place;
     }
 #endif
@@ -373,6 +372,15 @@ class Arena {
   void end_piece(Pieces& pieces) {
     pieces.set(piece_, piece_start_, static_cast<std::uint32_t>(bytes_.size()), piece_wide_);
   }
+#if !defined(SSE_BINDING_UTF8_ONLY)
+  // Appends `text` as UTF-16, with room for `most` code units (its units, or a bound on them);
+  // returns the units written, the room left unused given back.
+  std::uint32_t append_utf16(std::string_view text, std::uint32_t most) {
+    const std::uint32_t units = write_utf16(text, reinterpret_cast<char16_t*>(bytes_.extend(std::size_t{most} * 2)), most);
+    bytes_.truncate(bytes_.size() - 2 * std::size_t{most - units});
+    return units;
+  }
+#endif
 
   sse::detail::Buffer<char> bytes_;
   std::uint32_t piece_ = kNone;      // the index of the piece being filled
