@@ -171,6 +171,23 @@ test('texts copied into UTF-16 pieces: every length, a non-ASCII character anywh
   }
 });
 
+test('a chunk whose first byte >= 0x80 lies anywhere after its ASCII texts lends none of them: every text comes back whole', () => {
+  // (Node reads the texts of an ASCII chunk in place as Latin-1; whether the chunk is ASCII is
+  // found a few hundred bytes at a time, stopping at the first such byte, then sixteen bytes at
+  // a time, then byte by byte.)
+  const parser = new Session({ limit: 1 << 20 });
+  try {
+    for (let before = 0; before < 1100; before++) {
+      for (const after of ['', 'z'.repeat(before % 37)]) {
+        const texts = ['a'.repeat(before), `é${after}`];
+        assert.deepEqual(dataOf(parser.feed(streamOf(texts))), texts, `${before} ASCII bytes first`);
+      }
+    }
+  } finally {
+    parser.dispose();
+  }
+});
+
 test('pieceSize 0: one piece per batch', () => {
   const texts = Array.from({ length: 500 }, (_, i) => `text ${i} ${i % 3 === 0 ? 'é' : ''}`);
   const parser = new Session({ limit: 1 << 20, pieceSize: 0 });
