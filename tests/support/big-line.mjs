@@ -6,21 +6,9 @@
 //
 // The stream then stays open until the client goes away. Later requests (a reconnection) get
 // 204, which fails an EventSource, so a client that reconnects stops instead of looping.
-import { sseHeaders } from './sse-server.mjs';
+import { drained, sseHeaders } from './sse-server.mjs';
 
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
-
-function drained(res) {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
 
 /** Returns { handler, stats }: stats.requests, stats.sent (bytes of the lines written), stats.ms. */
 export function bigLineRoute(sizes, { headers } = {}) {

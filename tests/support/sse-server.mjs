@@ -18,6 +18,19 @@ export function sseHeaders(extra = {}) {
   return { 'content-type': 'text/event-stream', 'cache-control': 'no-store', ...extra };
 }
 
+/** Resolves when `res` drains its buffer, or closes (the client went away meanwhile). */
+export function drained(res) {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Writes `chunks` (string | Buffer | { delay: ms }) in order; stops early if the socket closed. */

@@ -1,0 +1,43 @@
+// The browser benchmark's table: per workload, the medians of each implementation's runs and
+// their ratio, as Markdown.
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const COLUMNS = [
+  ['events/s', 'eventsPerSecond', (v) => Math.round(v).toLocaleString('en-US')],
+  ['MB/s', 'mbPerSecond', (v) => v.toFixed(1)],
+  ['main CPU µs/event', 'mainCpuPerEvent', (v) => v.toFixed(3)],
+  ['renderer CPU µs/event', 'rendererCpuPerEvent', (v) => v.toFixed(3)],
+  ['main busy', 'mainBusy', (v) => `${(v * 100).toFixed(0)}%`],
+  ['ms', 'ms', (v) => v.toFixed(0)],
+];
+
+/**
+ * The table's lines. `results`: workload → { polyfill: [runs], native: [runs] } (each run the
+ * figures of runInChromium or runInEngine); `labels`: implementation → its name in the table;
+ * `rendererCpu`: whether the runs measured the renderer process's CPU (Chromium only).
+ */
+export function resultTable(results, labels, { rendererCpu }) {
+  const columns = rendererCpu ? COLUMNS : COLUMNS.filter(([, key]) => key !== 'rendererCpuPerEvent');
+  const impls = Object.keys(labels);
+  const rows = [['workload', 'implementation', ...columns.map(([title]) => title)]];
+  for (const [name, byImpl] of Object.entries(results)) {
+    const medians = {};
+    for (const impl of impls) {
+      medians[impl] = Object.fromEntries(columns.map(([, key]) => [key, median(byImpl[impl].map((run) => run[key]))]));
+      rows.push([name, labels[impl], ...columns.map(([, key, format]) => format(medians[impl][key]))]);
+    }
+    rows.push([name, 'ratio polyfill/native', ...columns.map(([, key]) => `×${(medians.polyfill[key] / medians.native[key]).toFixed(2)}`)]);
+  }
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const line = (row) => `| ${row.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  return [
+    line(rows[0]),
+    `| ${widths.map((width, column) => (column < 2 ? '-'.repeat(width) : '-'.repeat(width - 1) + ':')).join(' | ')} |`,
+    ...rows.slice(1).map(line),
+  ];
+}

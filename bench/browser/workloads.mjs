@@ -1,0 +1,62 @@
+// The browser benchmark's streams: the same event shapes as bench/js, a fixed number of events
+// each, and what the page must see of each.
+
+const TOKENS = ['Hello', ' wor', 'ld', ' café', ' 日本', ' naïve', ' 😀', ' the'];
+
+function llmEvent(i) {
+  const id = String(1_000_000 + i);
+  const data =
+    '{"id":"chatcmpl-8x1Yb2","object":"chat.completion.chunk","created":1700000000,' +
+    `"choices":[{"index":0,"delta":{"content":"${TOKENS[i % TOKENS.length]}"},"finish_reason":null}]}`;
+  return { text: `event: completion.delta\nid: ${id}\ndata: ${data}\n\n`, data, id };
+}
+
+/** Each workload: its default event count, the event type the page listens to, its events. */
+export const WORKLOADS = {
+  tiny: {
+    events: 200_000,
+    listen: 'message',
+    event: () => ({ text: 'data: x\n\n', data: 'x', id: '' }),
+  },
+  llm_tokens: {
+    events: 100_000,
+    listen: 'completion.delta',
+    event: (i) => llmEvent(i),
+  },
+  // A model's token stream as it arrives: a few events per server write, each write on its own
+  // (the server yields to its event loop between writes), 40 000 events.
+  llm_writes: {
+    events: 40_000,
+    eventsPerWrite: 4,
+    listen: 'completion.delta',
+    event: (i) => llmEvent(i),
+  },
+};
+
+const CHUNK = 64 * 1024;
+
+/**
+ * The whole stream as 64 KiB Buffers (cut anywhere: inside events and inside UTF-8 sequences, as
+ * a network would), or as writes of `eventsPerWrite` events each, and what the page must see:
+ * the count, the total data length in UTF-16 code units, the last event's data and id.
+ */
+export function buildStream(name, count) {
+  const { event, eventsPerWrite } = WORKLOADS[name];
+  const parts = [];
+  let dataChars = 0;
+  let last;
+  for (let i = 0; i < count; i++) {
+    last = event(i);
+    parts.push(last.text);
+    dataChars += last.data.length;
+  }
+  const chunks = [];
+  if (eventsPerWrite) {
+    for (let i = 0; i < parts.length; i += eventsPerWrite) chunks.push(Buffer.from(parts.slice(i, i + eventsPerWrite).join(''), 'utf8'));
+  } else {
+    const bytes = Buffer.from(parts.join(''), 'utf8');
+    for (let at = 0; at < bytes.length; at += CHUNK) chunks.push(bytes.subarray(at, at + CHUNK));
+  }
+  const bytes = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  return { chunks, paced: Boolean(eventsPerWrite), bytes, expected: { count, dataChars, lastData: last.data, lastId: last.id } };
+}
