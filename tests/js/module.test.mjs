@@ -20,6 +20,16 @@ for (const [file, what] of [
   });
 }
 
+// The drop-in's module keeps only the exports js/src/wasm.js calls (wasm/CMakeLists.txt): what
+// Emscripten's runtime adds besides (stackAlloc and the like) is code the script would carry.
+test("the drop-in script's module exports what js/src/wasm.js calls, and nothing else", () => {
+  const module = new WebAssembly.Module(readFileSync(join(root, 'build', 'wasm', 'sse-parser-web.wasm')));
+  const exported = WebAssembly.Module.exports(module).map(({ name }) => name);
+  const source = readFileSync(join(root, 'js', 'src', 'wasm.js'), 'utf8') + readFileSync(join(root, 'js', 'src', 'session.js'), 'utf8');
+  const called = new Set(['memory', ...source.match(/\b(?:_initialize|sse_[a-z0-9_]+)\b/g)]);
+  assert.deepEqual(exported.sort(), [...called].sort());
+});
+
 test('events parsed before, across and after a growth of the memory are whole', async () => {
   const { createParser, WasmEventSource } = await import('../../dist/index.mjs');
   const events = [];
