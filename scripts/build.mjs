@@ -192,7 +192,7 @@ await Promise.all([
 for (const name of ['wasm-eventsource', 'wasm-eventsource.wasm2js']) {
   const { code } = await terser.minify(readFileSync(join(dist, `${name}.js`), 'utf8'), {
     ecma: 2022,
-    compress: { passes: 2, pure_getters: true },
+    compress: { passes: 3, pure_getters: true },
     format: { ascii_only: true, comments: false },
   });
   writeFileSync(join(dist, `${name}.min.js`), code);

@@ -11,7 +11,7 @@
 // exceptions, it would be left mid-line), so a callback's exception is held, the callbacks after
 // it in that call are skipped, and it is thrown once the parser returned; the parser is not
 // reentrant, so a callback calling back into it is an Error; and arguments are checked.
-import { wasmOffset, wasmText } from '#embind-binary';
+import { wasmOffset, wasmSign, wasmText } from '#embind-binary';
 import createSseModule from '#embind-module';
 
 import { describeValue, requireBytes } from './bytes.js';
@@ -122,7 +122,7 @@ function guardParsers(sse, sinks) {
 export default async function initSse() {
   let sse;
   try {
-    sse = await createSseModule({ wasmBinary: decodeModule(wasmText, wasmOffset) });
+    sse = await createSseModule({ wasmBinary: decodeModule(wasmText, wasmOffset, wasmSign) });
   } catch (error) {
     // (Emscripten's "Aborted(CompileError: …)" under a CSP: the C++ API has no build without
     // WebAssembly, so the fix is the policy's.)
