@@ -186,6 +186,29 @@ await Promise.all([
     minify: false,
   }),
 ]);
+// The drop-in's module text goes to the end of the script, as the argument of its IIFE: terser
+// leaves it where it is used, 1.5 KB into the code, and deflate then packs the text and the code
+// around it in shared blocks, with one set of code tables for both; apart they gzip 0.1 KB
+// smaller (20 039 -> 19 950 bytes, 2026-12-06). The text is found as the one string literal whose
+// value has a character per byte of the module.
+function moduleTextLast(code, moduleBytes) {
+  const NAME = '$sseModuleText';
+  const isModuleText = (literal) => {
+    try {
+      return literal.length > 4096 && new Function(`return ${literal}`)().length === moduleBytes;
+    } catch {
+      return false; // (not a literal: quotes inside a regular expression or a template)
+    }
+  };
+  const literals = [...code.matchAll(/(["'])(?:\\.|(?!\1)[^\\])*\1/g)].filter(([text]) => isModuleText(text));
+  if (literals.length !== 1 || code.includes(NAME) || !code.startsWith('(()=>{') || !code.endsWith('})();')) {
+    throw new Error('moduleTextLast: the drop-in is not one IIFE with one module text');
+  }
+  const [{ 0: literal, index }] = literals;
+  const body = code.slice('(()=>{'.length, -'})();'.length);
+  const at = index - '(()=>{'.length;
+  return `(${NAME}=>{${body.slice(0, at)}${NAME}${body.slice(at + literal.length)}})(${literal});`;
+}
 // The drop-in scripts are minified by terser, whose constant folding across functions drops what
 // the browser defines made dead (esbuild keeps it) and which packs them 3% smaller: 640 bytes of
 // gzip under the drop-in's budget. ASCII only, as the embedded module is.
@@ -195,7 +218,7 @@ for (const name of ['wasm-eventsource', 'wasm-eventsource.wasm2js']) {
     compress: { passes: 3, pure_getters: true },
     format: { ascii_only: true, comments: false },
   });
-  writeFileSync(join(dist, `${name}.min.js`), code);
+  writeFileSync(join(dist, `${name}.min.js`), name === 'wasm-eventsource' ? moduleTextLast(code, webWasm.length) : code);
 }
 // The .wasm file goes beside the file that imports it.
 copyFileSync(join(wasmBuild, 'sse-parser.wasm'), join(dist, 'workerd', WASM_FILE));
