@@ -20,7 +20,7 @@
 // A CPU profile (Profiler domain) was not used: it samples JS stacks, shows Blink's C++ parser as
 // "(program)" at best, and its sampling costs main-thread time of its own.
 
-import { runProblems } from './page.mjs';
+import { runFigures, runProblems } from './page.mjs';
 
 // A page that Playwright does not drive. Playwright turns on the DevTools Network domain in every
 // page it drives, and then Blink sends a `Network.eventSourceMessageReceived` message to it for
@@ -103,17 +103,13 @@ export async function runInChromium(browserSession, server, { id, impl, stream, 
     if (!('ThreadTime' in after)) problems.push('no ThreadTime in Performance.getMetrics');
     if (problems.length) throw new Error(`${impl}, run ${id}: ${problems.join('; ')}`);
 
-    return {
-      ms: result.ms,
-      msFromOpen: result.msFromOpen,
-      eventsPerSecond: expected.count / (result.ms / 1000),
-      mbPerSecond: stream.bytes / 1e6 / (result.ms / 1000),
-      mainCpuPerEvent: delta('ThreadTime') / expected.count,
-      taskCpuPerEvent: delta('TaskDuration') / expected.count,
-      scriptPerEvent: delta('ScriptDuration') / expected.count,
-      rendererCpuPerEvent: delta('ProcessTime') / expected.count,
-      mainBusy: delta('ThreadTime') / delta('Timestamp'),
-    };
+    return runFigures(result, stream, {
+      mainCpuUs: delta('ThreadTime'),
+      wallUs: delta('Timestamp'),
+      taskCpuUs: delta('TaskDuration'),
+      scriptUs: delta('ScriptDuration'),
+      rendererCpuUs: delta('ProcessTime'),
+    });
   } finally {
     server.removeRun(id);
     await tab.close();

@@ -9,7 +9,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 
-import { runProblems } from './page.mjs';
+import { runFigures, runProblems } from './page.mjs';
 
 const TICK_US = 1e6 / 100; // Linux's USER_HZ: /proc's times are in 1/100 s
 
@@ -73,22 +73,10 @@ export async function runInEngine(browser, server, { id, impl, stream, listen })
     const after = mainThreadTicks(root, CONTENT_PROCESS[browser.name]);
     let busiest = 0;
     for (const [pid, ticks] of after) busiest = Math.max(busiest, ticks - (before.get(pid) ?? 0));
-    const { expected } = stream;
     const problems = runProblems(result, stream, impl, run);
     if (after.size === 0) problems.push('no content process found');
     if (problems.length) throw new Error(`${impl}, run ${id}: ${problems.join('; ')}`);
-    const mainUs = busiest * TICK_US;
-    return {
-      ms: result.ms,
-      msFromOpen: result.msFromOpen,
-      eventsPerSecond: expected.count / (result.ms / 1000),
-      mbPerSecond: stream.bytes / 1e6 / (result.ms / 1000),
-      mainCpuPerEvent: mainUs / expected.count,
-      taskCpuPerEvent: NaN,
-      scriptPerEvent: NaN,
-      rendererCpuPerEvent: NaN,
-      mainBusy: mainUs / wallUs,
-    };
+    return runFigures(result, stream, { mainCpuUs: busiest * TICK_US, wallUs });
   } finally {
     server.removeRun(id);
     await page.close();

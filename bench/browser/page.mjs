@@ -1,6 +1,6 @@
 // The two pages of the browser benchmark: both run the same code (runBench), only the polyfill's
-// loads the script, and each checks that it measures what it claims to; and the checks of what a
-// run reports against the stream it was sent.
+// loads the script, and each checks that it measures what it claims to; the checks of what a
+// run reports against the stream it was sent, and the figures of a run.
 
 /** The drop-in script the polyfill page loads, from dist/. */
 export const SCRIPT = 'wasm-eventsource.min.js';
@@ -72,4 +72,23 @@ export function runProblems(result, { expected }, impl, run) {
   if (result.isPolyfill !== (impl === 'polyfill')) problems.push(`the source is ${result.isPolyfill ? '' : 'not '}a WasmEventSource`);
   if (run.requests !== 1) problems.push(`${run.requests} requests for the stream (a reconnection?)`);
   return problems;
+}
+
+/**
+ * A run's figures, per event where they are costs: from the page's result, the stream, and the
+ * CPU time each driver measured (µs; NaN where the engine cannot tell) over `wallUs`.
+ */
+export function runFigures(result, { expected, bytes }, { mainCpuUs, wallUs, taskCpuUs = NaN, scriptUs = NaN, rendererCpuUs = NaN }) {
+  const seconds = result.ms / 1000;
+  return {
+    ms: result.ms,
+    msFromOpen: result.msFromOpen,
+    eventsPerSecond: expected.count / seconds,
+    mbPerSecond: bytes / 1e6 / seconds,
+    mainCpuPerEvent: mainCpuUs / expected.count,
+    taskCpuPerEvent: taskCpuUs / expected.count,
+    scriptPerEvent: scriptUs / expected.count,
+    rendererCpuPerEvent: rendererCpuUs / expected.count,
+    mainBusy: mainCpuUs / wallUs,
+  };
 }

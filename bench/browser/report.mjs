@@ -1,11 +1,6 @@
 // The browser benchmark's table: per workload, the medians of each implementation's runs and
 // their ratio, as Markdown.
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+import { median } from '../js/timing.mjs';
 
 const COLUMNS = [
   ['events/s', 'eventsPerSecond', (v) => Math.round(v).toLocaleString('en-US')],

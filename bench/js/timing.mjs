@@ -1,6 +1,11 @@
 // Round-robin timing: one warm-up run of each contender, then one run of each in turn, so that
 // load changing on the machine affects them alike. Medians in ms.
-export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+// (Of an even count, the mean of the middle two: the browser benchmark's tables use it too.)
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 !== 0 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
 
 export async function timeRoundRobin(contenders, runs) {
   for (const run of Object.values(contenders)) await run();
