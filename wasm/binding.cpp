@@ -18,7 +18,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <malloc.h>
 
 #include "sse/parser.hpp"
 
@@ -38,21 +37,6 @@ extern "C" {
 void __wasi_proc_exit(std::uint32_t) { __builtin_trap(); }
 #if !defined(SSE_BINDING_GROWTH_IMPORT)
 void emscripten_notify_memory_growth(std::size_t) {}
-#endif
-#if defined(SSE_BINDING_COPYING_REALLOC)
-// The drop-in's module: realloc as malloc, copy and free. emmalloc's own, which first tries to
-// grow the block in place, is 0.6 KB of module (0.3 KB gzip of the drop-in's budget); a buffer
-// grows by doubling, so copying costs at most its final size again, and a parser's buffers grow
-// only for a longer line or event than any before.
-void* realloc(void* old, std::size_t size) {
-  void* grown = std::malloc(size);
-  if (grown != nullptr && old != nullptr) {
-    const std::size_t had = malloc_usable_size(old);
-    std::memcpy(grown, old, had < size ? had : size);
-    std::free(old);
-  }
-  return grown;
-}
 #endif
 }
 

@@ -1,8 +1,8 @@
 // The drop-in script's module writes no UTF-16 (browsers decode UTF-8, and the script keeps
 // within its size budget): loaded where Node's Buffer is, it must still decode non-ASCII text,
 // from UTF-8, rather than read the UTF-8 as UTF-16. And the drop-in's module is a build of its
-// own (UTF-8 only, built for size, with a realloc of its own), and its text ends the minified
-// script: the corpus runs through it here, whole, byte by byte and split.
+// own (UTF-8 only, built for size, its exports cut), and its text ends the minified script: the
+// corpus runs through it here, whole, byte by byte and split.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
