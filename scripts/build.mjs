@@ -189,7 +189,7 @@ await Promise.all([
 // The drop-in's module text goes to the end of the script, as the argument of its IIFE: terser
 // leaves it where it is used, 1.5 KB into the code, and deflate then packs the text and the code
 // around it in shared blocks, with one set of code tables for both; apart they gzip 0.1 KB
-// smaller (20 039 -> 19 950 bytes, 2026-12-06). The text is found as the one string literal whose
+// smaller (20 330 -> 20 231 bytes, 2026-12-06). The text is found as the one string literal whose
 // value has a character per byte of the module.
 function moduleTextLast(code, moduleBytes) {
   const NAME = '$sseModuleText';

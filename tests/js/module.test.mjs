@@ -20,9 +20,10 @@ for (const [file, what] of [
   });
 }
 
-// The drop-in's module keeps only the exports js/src/wasm.js calls (wasm/CMakeLists.txt): what
-// Emscripten's runtime adds besides (stackAlloc and the like) is code the script would carry.
-test("the drop-in script's module exports what js/src/wasm.js calls, and nothing else", () => {
+// The drop-in's module keeps only the exports the JS calls (js/src/wasm.js and session.js;
+// wasm/CMakeLists.txt): what Emscripten's runtime adds besides (stackAlloc and the like) is code
+// the script would carry.
+test("the drop-in script's module exports what the JS calls, and nothing else", () => {
   const module = new WebAssembly.Module(readFileSync(join(root, 'build', 'wasm', 'sse-parser-web.wasm')));
   const exported = WebAssembly.Module.exports(module).map(({ name }) => name);
   const source = readFileSync(join(root, 'js', 'src', 'wasm.js'), 'utf8') + readFileSync(join(root, 'js', 'src', 'session.js'), 'utf8');
