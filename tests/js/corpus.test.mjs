@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { createParser } from '../../dist/index.mjs';
-import { chunksAt, inputAsText, splitOffsets, traceCase } from '../support/corpus-trace.mjs';
+import { byteChunks, chunksAt, inputAsText, splitOffsets, traceCase } from '../support/corpus-trace.mjs';
 import { loadCases } from '../support/vectors.mjs';
 
 const trace = (testCase, chunks) => traceCase(createParser, testCase, chunks);
@@ -19,10 +19,7 @@ for (const testCase of cases) {
   if (want.comments === undefined) delete want.comments;
   describe(testCase.id, () => {
     test('whole', () => assert.deepEqual(trace(testCase, [testCase.input]), want));
-    test('byte by byte', () => {
-      const bytes = Array.from({ length: testCase.input.length }, (_, i) => testCase.input.subarray(i, i + 1));
-      assert.deepEqual(trace(testCase, bytes), want);
-    });
+    test('byte by byte', () => assert.deepEqual(trace(testCase, byteChunks(testCase.input)), want));
     test('split at every offset', () => {
       for (const at of splitOffsets(testCase.input.length)) {
         assert.deepEqual(trace(testCase, chunksAt(testCase.input, [at])), want, `split at ${at}`);

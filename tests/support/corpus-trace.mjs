@@ -12,6 +12,11 @@ export function splitOffsets(size, everyUpTo = 4096) {
   return [...chosen].sort((a, b) => a - b);
 }
 
+/** The input one byte per chunk. */
+export function byteChunks(input) {
+  return Array.from({ length: input.length }, (_, i) => input.subarray(i, i + 1));
+}
+
 /** The input cut at `offsets`. */
 export function chunksAt(input, offsets) {
   const chunks = [];

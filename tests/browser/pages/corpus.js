@@ -3,7 +3,7 @@
 // returns the trace of the whole input and, for every other way of cutting it (byte by byte,
 // every split, as text), the traces that differ from that one.
 import { createParser } from '/dist/index.mjs';
-import { chunksAt, inputAsText, splitOffsets, traceCase } from '/tests/support/corpus-trace.mjs';
+import { byteChunks, chunksAt, inputAsText, splitOffsets, traceCase } from '/tests/support/corpus-trace.mjs';
 
 function bytesOf(base64) {
   const binary = atob(base64);
@@ -22,7 +22,7 @@ function runCase({ base64, maxBufferedBytes, listsComments }) {
     const trace = traceCase(createParser, testCase, chunks);
     if (JSON.stringify(trace) !== expected) differing.push({ variant, trace });
   };
-  check('byte by byte', Array.from({ length: input.length }, (_, i) => input.subarray(i, i + 1)));
+  check('byte by byte', byteChunks(input));
   for (const at of splitOffsets(input.length)) check(`split at ${at}`, chunksAt(input, [at]));
   const text = inputAsText(input);
   if (text !== null) check('as text', [text]);
