@@ -203,8 +203,8 @@ function cyclesSuite(engine) {
 // the fly, between two small events. Each huge event dispatches `error` (reason 'buffer-limit')
 // while the source stays OPEN, the event is dropped, and the small event after them arrives on
 // the same connection. Sampled every 50 ms through CDP: the V8 heap and
-// WasmEventSource.wasmMemoryBytes. Peak WebAssembly memory ≤ 2 × limit + 8 MiB, not grown by the
-// second huge event; peak V8 heap < 32 MiB; after a GC at the end, the ArrayBuffer backing stores
+// WasmEventSource.wasmMemoryBytes. Peak WebAssembly memory ≤ 2 × limit + 8 MiB, grown by the
+// second huge event by less than a quarter of the limit (below); peak V8 heap < 32 MiB; after a GC at the end, the ArrayBuffer backing stores
 // (fetch's chunks) hold no more than the WebAssembly memory plus 16 MiB.
 const LIMIT = 16 * MiB;
 // BIG_LINE_MIB=256 (say) for a smaller first line on a slow machine.
@@ -310,7 +310,13 @@ function hugeEventSuite(engine) {
         assert.equal(stats.requests, 1, 'no reconnection');
         assert.ok(stats.finished, 'the server wrote the whole stream');
         assert.ok(peak.wasmMemoryBytes <= WASM_BOUND, `peak wasm memory ${mib(peak.wasmMemoryBytes)} MiB > ${mib(WASM_BOUND)} MiB`);
-        assert.equal(errors.at(-1).wasmMemoryBytes, errors[0].wasmMemoryBytes, 'a second huge event did not grow the memory');
+        // The second huge line reuses the first one's memory. Where its buffer lands, though, depends
+        // on where the input buffer lay as it grew, which follows the sizes of fetch's reads: the
+        // module's allocator packs a huge line's buffer tightly (18-19 MiB for the 16 MiB limit),
+        // so a read of another size can leave the second line's buffer one input buffer (up to a
+        // read slice, 1 MiB) higher. A line buffer not freed after a huge event would add the limit.
+        const secondGrowth = errors.at(-1).wasmMemoryBytes - errors[0].wasmMemoryBytes;
+        assert.ok(secondGrowth < LIMIT / 4, `a second huge event grew the memory by ${mib(secondGrowth)} MiB`);
         if (heap) assert.ok(peak.usedSize < 32 * MiB, `peak V8 heap ${mib(peak.usedSize)} MiB`);
         if (settled.backingStorageSize !== undefined) {
           assert.ok(
