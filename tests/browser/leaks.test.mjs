@@ -204,8 +204,9 @@ function cyclesSuite(engine) {
 // while the source stays OPEN, the event is dropped, and the small event after them arrives on
 // the same connection. Sampled every 50 ms through CDP: the V8 heap and
 // WasmEventSource.wasmMemoryBytes. Peak WebAssembly memory ≤ 2 × limit + 8 MiB, grown by the
-// second huge event by less than a quarter of the limit (below); peak V8 heap < 32 MiB; after a GC at the end, the ArrayBuffer backing stores
-// (fetch's chunks) hold no more than the WebAssembly memory plus 16 MiB.
+// second huge event by less than a quarter of the limit (below); peak V8 heap < 32 MiB; after a
+// GC at the end, the ArrayBuffer backing stores (fetch's chunks) hold no more than the
+// WebAssembly memory plus 16 MiB.
 const LIMIT = 16 * MiB;
 // BIG_LINE_MIB=256 (say) for a smaller first line on a slow machine.
 const BIG_SIZES = [Number(process.env.BIG_LINE_MIB ?? 1024) * MiB, 32 * MiB];

@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { random } from '../support/random.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const wasm = readFileSync(join(root, 'build', 'wasm', 'allocator-check.wasm'));
 const MiB = 1 << 20;
@@ -22,15 +24,6 @@ function instantiate() {
     posixMemalign: (alignment, bytes) => exports.check_posix_memalign(alignment, bytes),
     bytes: () => new Uint8Array(exports.memory.buffer),
     memoryBytes: () => exports.memory.buffer.byteLength,
-  };
-}
-
-// A small deterministic generator: the same sequence on every run.
-function random(seed) {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state >>> 8) % below;
   };
 }
 
@@ -67,7 +60,8 @@ class LiveBlocks {
 test('random malloc, realloc and free keep every live block intact, aligned and apart', () => {
   const heap = instantiate();
   const live = new LiveBlocks(heap);
-  const next = random(18);
+  const draw = random(18);
+  const next = (below) => draw() % below;
   let peakLive = 0;
   for (let step = 0; step < 4000; step++) {
     const pointers = [...live.blocks.keys()];

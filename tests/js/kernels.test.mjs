@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { random } from '../support/random.mjs';
 import { loadCases } from '../support/vectors.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -23,15 +24,6 @@ function load(bytes) {
   assert.ok(bytes.length <= check.kernel_check_capacity());
   new Uint8Array(check.memory.buffer, at, bytes.length).set(bytes);
   return bytes.length;
-}
-
-// A small deterministic generator: the same bytes on every run.
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state >>> 8;
-  };
 }
 
 test('the module has the simd128 kernel and uses it', () => {
