@@ -130,14 +130,16 @@ void free(void* pointer) {
   if (pointer == nullptr) return;
   Block* block = header(pointer);
   block->size_and_used = size_of(block);
-  if (block != last_block) {
+  // (A free block is never the last one, as the heap takes it back: merging the next block never
+  // makes this one last.)
+  const bool last = block == last_block;
+  if (!last) {
     Block* next = next_block(block);
-    if (is_free(next)) {  // (a free block is never the last one: the heap takes it back)
+    if (is_free(next)) {
       unlink_free(next);
       block->size_and_used += size_of(next);
     }
   }
-  const bool last = next_block(block) == reinterpret_cast<Block*>(heap_top);
   if (block->previous_size != 0 && is_free(previous_block(block))) {
     Block* previous = previous_block(block);
     unlink_free(previous);
