@@ -88,6 +88,20 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
       exports.sse_session_destroy(session);
       return records;
     },
+    // The module and the strings of its pieces, as the package makes them (its session, its
+    // piece size), and no record read: what is left of `createParser` without its JS per event
+    // (the texts' slices, the event objects, the callbacks).
+    'WASM core + its piece strings (no records read)': (chunks) => {
+      const session = new core.Session({ limit: 16 << 20 });
+      let pieces = 0;
+      for (const chunk of chunks) {
+        const batch = session.feedBytes(chunk);
+        pieces += batch.pieceCount;
+        core.releaseBatch(batch);
+      }
+      session.dispose();
+      return pieces;
+    },
     // The parse alone: each chunk copied in and parsed by the same parser compiled the same way,
     // with the native benchmark's counting sink (no records, no texts): the module's own floor.
     'parser alone in WebAssembly (counting sink)': (chunks) => {

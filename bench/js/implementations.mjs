@@ -18,7 +18,11 @@ export async function loadImplementations() {
   const { createParser: createWasm2jsParser } = await import(pathToFileURL(join(root, 'dist', 'wasm2js', 'index.mjs')).href);
   const { default: initSse } = await import(pathToFileURL(join(root, 'dist', 'embind.mjs')).href);
   const coreBundle = await esbuild.build({
-    stdin: { contents: "export { memoryBytes, wasm } from './js/src/wasm.js';", resolveDir: root, loader: 'js' },
+    stdin: {
+      contents: "export { memoryBytes, wasm } from './js/src/wasm.js';\nexport { Session, releaseBatch } from './js/src/session.js';",
+      resolveDir: root,
+      loader: 'js',
+    },
     bundle: true,
     format: 'esm',
     write: false,
