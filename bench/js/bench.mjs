@@ -160,11 +160,15 @@ if (sections.has('stream')) {
 
 if (sections.has('network')) {
   console.log('\n## EventSource in Node: a local server writes LLM events one per write; CPU per event');
-  const cpu = await measureNetwork({ EventSource: implementations.EventSource, NpmEventSource, runs: RUNS });
+  const cpu = await measureNetwork({ EventSource: implementations.EventSource, NpmEventSource, createParser: implementations.createParser, runs: RUNS });
   for (const [name, us] of Object.entries(cpu)) console.log(`    ${name}: ${us.toFixed(2)} µs`);
   const npm = cpu['npm eventsource 5'];
   const ours = cpu['wasm-eventsource EventSource'];
-  console.log(`  CPU per event against npm eventsource 5: ×${(ours / npm).toFixed(2)}; node:http's read alone is ×${(cpu['node:http read alone (bytes, no parsing)'] / npm).toFixed(2)} of it`);
+  const of = (name) => `×${(cpu[name] / npm).toFixed(2)}`;
+  console.log(
+    `  CPU per event against npm eventsource 5: ×${(ours / npm).toFixed(2)}; node:http's read alone is ${of('node:http read alone (bytes, no parsing)')} of it,` +
+      ` node:net's ${of('node:net read alone (bytes, no parsing)')}, the prototype on node:net ${of('node:net, a minimal HTTP client + createParser + MessageEvent (a prototype)')}`,
+  );
   targets.bound('EventSource in Node: CPU per event / npm eventsource 5', ours / npm, 0.5, '×');
 }
 

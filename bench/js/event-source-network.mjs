@@ -5,10 +5,12 @@
 // reads the slower a client is, which lowers its CPU per event: the figure would reward
 // slowness.) Measured: the CPU time (user + system) of this process per event, while one source
 // reads the whole stream; contenders in turn, medians of the runs. Beside the EventSources, the
-// bare reads of the same stream — a node:http response's 'data' events and fetch()'s body reader,
-// bytes only, no parsing — are the floor any EventSource over them stands on.
+// bare reads of the same stream — a node:http response's 'data' events, fetch()'s body reader and
+// a node:net socket's 'data' events, bytes only, no parsing — are the floor any EventSource over
+// them stands on; and a prototype of a transport of our own on node:net, with the parser.
 import { fork } from 'node:child_process';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 import { median } from './timing.mjs';
@@ -78,6 +80,77 @@ const nodeHttpRead = (url) =>
       .end();
   });
 
+// The same GET over a socket of our own (node:net), the response closing the connection.
+function rawGet(url, onData) {
+  const { hostname, port, pathname, search, host } = new URL(url);
+  const socket = connect(Number(port), hostname, () =>
+    socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${host}\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n`),
+  );
+  socket.on('data', onData);
+  return socket;
+}
+
+const netRead = (url) =>
+  new Promise((resolve, reject) => {
+    let chunks = 0;
+    rawGet(url, () => chunks++)
+      .on('end', () => resolve(chunks))
+      .on('error', reject);
+  });
+
+// A design alternative for the EventSource's transport, measured, not built into the package: a
+// minimal HTTP/1.1 client on node:net (of the response head only its chunked coding read, the
+// body decoded here), createParser, and one MessageEvent per event through an EventTarget. No
+// redirects, TLS, content codings or errors: a floor of what a client of our own could cost.
+function netEventSourceRun(createParser) {
+  return (url) =>
+    new Promise((resolve, reject) => {
+      let events = 0;
+      const target = new EventTarget();
+      target.addEventListener('completion.delta', (event) => {
+        if (event.data.length > 0) events++;
+      });
+      const parser = createParser({
+        onEvent: ({ event, data, id }) => target.dispatchEvent(new MessageEvent(event ?? 'message', { data, lastEventId: id ?? '' })),
+      });
+      let head = true;
+      let chunked = false;
+      let held = null; // the bytes of an incomplete head or chunk-size line
+      let left = 0; // bytes of the current chunk still to come, its CRLF included
+      const socket = rawGet(url, (bytes) => {
+        if (held !== null) {
+          bytes = Buffer.concat([held, bytes]);
+          held = null;
+        }
+        let at = 0;
+        if (head) {
+          const end = bytes.indexOf('\r\n\r\n');
+          if (end === -1) return void (held = bytes);
+          chunked = /\r\ntransfer-encoding: *chunked/i.test(bytes.latin1Slice(0, end));
+          head = false;
+          at = end + 4;
+        }
+        if (!chunked) return void (at < bytes.length && parser.feed(bytes.subarray(at)));
+        while (at < bytes.length) {
+          if (left === 0) {
+            const lineEnd = bytes.indexOf(0x0a, at);
+            if (lineEnd === -1) return void (held = bytes.subarray(at));
+            const size = parseInt(bytes.latin1Slice(at, lineEnd), 16);
+            at = lineEnd + 1;
+            if (size === 0) return;
+            left = size + 2;
+          }
+          const taken = Math.min(left, bytes.length - at);
+          const data = Math.min(taken, Math.max(0, left - 2));
+          if (data > 0) parser.feed(bytes.subarray(at, at + data));
+          at += taken;
+          left -= taken;
+        }
+      });
+      socket.on('end', () => resolve(events)).on('error', reject);
+    });
+}
+
 async function fetchRead(url) {
   const reader = (await fetch(url)).body.getReader();
   let chunks = 0;
@@ -89,7 +162,7 @@ async function fetchRead(url) {
  * Runs the section: `contenders` maps a name to (url) => Promise; returns the median CPU µs per
  * event of each.
  */
-export async function measureNetwork({ EventSource, NpmEventSource, events = 2000, runs = 5 }) {
+export async function measureNetwork({ EventSource, NpmEventSource, createParser, events = 2000, runs = 5 }) {
   const server = await startEventServer();
   const contenders = {
     'wasm-eventsource EventSource': eventSourceRun(EventSource),
@@ -97,10 +170,16 @@ export async function measureNetwork({ EventSource, NpmEventSource, events = 200
     'npm eventsource 5': eventSourceRun(NpmEventSource),
     'node:http read alone (bytes, no parsing)': nodeHttpRead,
     'fetch() body read alone (bytes, no parsing)': fetchRead,
+    'node:net read alone (bytes, no parsing)': netRead,
+    'node:net, a minimal HTTP client + createParser + MessageEvent (a prototype)': netEventSourceRun(createParser),
   };
   try {
     const url = server.url(events);
-    for (const run of Object.values(contenders)) await run(server.url(200)); // warm-up
+    // A warm-up, which also checks that every contender that parses saw every event.
+    for (const [name, run] of Object.entries(contenders)) {
+      const seen = await run(server.url(200));
+      if (!name.includes('alone') && seen !== 200) throw new Error(`${name} saw ${seen} of 200 events`);
+    }
     const samples = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
     for (let i = 0; i < runs; i++) {
       for (const [name, run] of Object.entries(contenders)) {
