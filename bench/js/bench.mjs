@@ -166,7 +166,7 @@ if (sections.has('network')) {
   const ours = cpu['wasm-eventsource EventSource'];
   const of = (name) => `×${(cpu[name] / npm).toFixed(2)}`;
   console.log(
-    `  CPU per event against npm eventsource 5: ×${(ours / npm).toFixed(2)}; node:http's read alone is ${of('node:http read alone (bytes, no parsing)')} of it,` +
+    `  CPU per event against npm eventsource 5: ${of('wasm-eventsource EventSource')}; node:http's read alone is ${of('node:http read alone (bytes, no parsing)')} of it,` +
       ` node:net's ${of('node:net read alone (bytes, no parsing)')}, the prototype on node:net ${of('node:net, a minimal HTTP client + createParser + MessageEvent (a prototype)')}`,
   );
   targets.bound('EventSource in Node: CPU per event / npm eventsource 5', ours / npm, 0.5, '×');
