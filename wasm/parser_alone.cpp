@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "sse/parser.hpp"
+#include "utf16.hpp"
 
 #define SSE_EXPORT extern "C" __attribute__((used, visibility("default")))
 
@@ -53,4 +54,13 @@ SSE_EXPORT std::uint32_t parser_alone_feed(AloneSession* session, std::uint32_t 
   const std::uint32_t before = session->sink.events;
   session->parser.feed(std::string_view(session->input, bytes));
   return session->sink.events - before;
+}
+
+// For the bound with decoding: memory where the bench places each chunk's data bytes before it
+// times anything (as a parser finds them in the chunk it was given), and the package's own UTF-8
+// to UTF-16 writer over them (Node's fastest way from UTF-8 to a string: bench/RESULTS.md).
+SSE_EXPORT void* parser_alone_allocate(std::uint32_t bytes) { return std::malloc(bytes); }
+SSE_EXPORT void parser_alone_free(void* memory) { std::free(memory); }
+SSE_EXPORT std::uint32_t parser_alone_write_utf16(const char* utf8, std::uint32_t bytes, char16_t* out) {
+  return sse::wasm::write_utf16(std::string_view(utf8, bytes), out, bytes);
 }
