@@ -7,6 +7,8 @@ import { createParser as createReferenceParser } from 'eventsource-parser';
 import { EventSourceParserStream as ReferenceParserStream } from 'eventsource-parser/stream';
 import { EventSource as NpmEventSource } from 'eventsource';
 
+import { eventDataPerChunk } from './workloads.mjs';
+
 export function contenders({ createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse, core, parserAlone }) {
   const counter = () => {
     const count = { events: 0, bytes: 0 };
@@ -195,19 +197,10 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
   const dataPlans = new WeakMap();
   const dataPlan = (chunks) => {
     if (dataPlans.has(chunks)) return dataPlans.get(chunks);
-    const units = new Uint32Array(chunks.length);
-    const ascii = new Uint8Array(chunks.length).fill(1);
-    let i = 0;
-    let events = 0;
-    const parser = createReferenceParser({
-      onEvent(event) {
-        events++;
-        units[i] += event.data.length;
-        if (/[^\x00-\x7f]/.test(event.data)) ascii[i] = 0;
-      },
-    });
-    const decoder = new TextDecoder();
-    for (; i < chunks.length; i++) parser.feed(decoder.decode(chunks[i], { stream: true }));
+    const perChunk = eventDataPerChunk(chunks);
+    const units = Uint32Array.from(perChunk, (data) => data.reduce((sum, text) => sum + text.length, 0));
+    const ascii = Uint8Array.from(perChunk, (data) => (data.some((text) => /[^\x00-\x7f]/.test(text)) ? 0 : 1));
+    const events = perChunk.reduce((sum, data) => sum + data.length, 0);
     const longest = units.reduce((a, b) => Math.max(a, b), 0);
     const plan = { events, units, ascii, narrow: Buffer.alloc(longest, 0x78), wide: Buffer.alloc(2 * longest, 0x30) };
     dataPlans.set(chunks, plan);
@@ -221,12 +214,7 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
   const placedData = (chunks) => {
     if (placement.chunks === chunks) return placement.placed;
     if (placement.chunks !== null) parserAlone.parser_alone_free(placement.base);
-    const perChunk = chunks.map(() => []);
-    let i = 0;
-    const parser = createReferenceParser({ onEvent: (event) => perChunk[i].push(event.data) });
-    const decoder = new TextDecoder();
-    for (; i < chunks.length; i++) parser.feed(decoder.decode(chunks[i], { stream: true }));
-    const encoded = perChunk.map((data) => Buffer.from(data.join(''), 'utf8'));
+    const encoded = eventDataPerChunk(chunks).map((data) => Buffer.from(data.join(''), 'utf8'));
     const total = encoded.reduce((sum, data) => sum + data.length, 0);
     const longest = encoded.reduce((most, data) => Math.max(most, data.length), 0);
     const base = parserAlone.parser_alone_allocate(total + 2 * longest + 16) >>> 0;

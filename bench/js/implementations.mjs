@@ -33,7 +33,7 @@ export async function loadImplementations() {
 }
 
 // The parser with a counting sink (wasm/parser_alone.cpp), built beside the package's module.
-function loadParserAlone() {
+export function loadParserAlone() {
   const module = new WebAssembly.Module(readFileSync(join(root, 'build', 'wasm', 'parser-alone.wasm')));
   const instance = new WebAssembly.Instance(module, {
     env: { emscripten_notify_memory_growth() {} },

@@ -1,5 +1,7 @@
 // The Node benchmark's streams: the shapes of bench/native (smaller: JS parsers are slower), as
 // bytes, and chunkings of them.
+import { createParser } from 'eventsource-parser';
+
 const TARGET = 4 << 20;
 const encoder = new TextEncoder();
 
@@ -47,4 +49,14 @@ function eventChunks(bytes) {
   }
   if (start < bytes.length) chunks.push(bytes.subarray(start));
   return chunks;
+}
+
+/** Per chunk, the data of the events it completes (as eventsource-parser reads them). */
+export function eventDataPerChunk(chunks) {
+  const perChunk = chunks.map(() => []);
+  let i = 0;
+  const parser = createParser({ onEvent: (event) => perChunk[i].push(event.data) });
+  const decoder = new TextDecoder();
+  for (; i < chunks.length; i++) parser.feed(decoder.decode(chunks[i], { stream: true }));
+  return perChunk;
 }
