@@ -90,6 +90,20 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
       exports.sse_session_destroy(session);
       return records;
     },
+    // The same with the texts left in UTF-8, the module's mode outside Node (browsers decode with
+    // TextDecoder): no transcoding to UTF-16 in the module, what the native parser does too.
+    'WASM core alone, UTF-8 texts (as in browsers)': (chunks) => {
+      const exports = core.wasm();
+      const session = exports.sse_session_create(16 << 20, 0); // the default limit; UTF-8 text
+      const input = exports.sse_session_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0));
+      let records = 0;
+      for (const chunk of chunks) {
+        core.memoryBytes().set(chunk, input);
+        records += exports.sse_session_feed(session, chunk.length);
+      }
+      exports.sse_session_destroy(session);
+      return records;
+    },
     // The module and the strings of its pieces, as the package makes them (its session, its
     // piece size), and no record read: what is left of `createParser` without its JS per event
     // (the texts' slices, the event objects, the callbacks).
