@@ -26,6 +26,21 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     for (const chunk of chunks) parser.feed(decoder.decode(chunk, { stream: true }));
   };
 
+  // The module's session fed every chunk (`flags`: sse_session_create's, wasm/binding.cpp), its
+  // records counted and nothing read back.
+  const coreAlone = (chunks, flags) => {
+    const exports = core.wasm();
+    const session = exports.sse_session_create(16 << 20, flags); // (the default limit)
+    const input = exports.sse_session_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0));
+    let records = 0;
+    for (const chunk of chunks) {
+      core.memoryBytes().set(chunk, input);
+      records += exports.sse_session_feed(session, chunk.length);
+    }
+    exports.sse_session_destroy(session);
+    return records;
+  };
+
   const ours = counter();
   const oursLongLived = createParser({ onEvent: ours.onEvent });
   const reference = counter();
@@ -77,33 +92,12 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
       exports.sse_session_destroy(session);
       return count.events;
     },
-    // Bytes in, records out: each chunk copied in and parsed, no text read back.
-    'WASM core alone (no strings)': (chunks) => {
-      const exports = core.wasm();
-      const session = exports.sse_session_create(16 << 20, 2); // the default limit; UTF-16 text (Node)
-      const input = exports.sse_session_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0));
-      let records = 0;
-      for (const chunk of chunks) {
-        core.memoryBytes().set(chunk, input);
-        records += exports.sse_session_feed(session, chunk.length);
-      }
-      exports.sse_session_destroy(session);
-      return records;
-    },
+    // Bytes in, records out: each chunk copied in and parsed, no text read back; the texts in
+    // UTF-16, as for Node.
+    'WASM core alone (no strings)': (chunks) => coreAlone(chunks, 2),
     // The same with the texts left in UTF-8, the module's mode outside Node (browsers decode with
     // TextDecoder): no transcoding to UTF-16 in the module, what the native parser does too.
-    'WASM core alone, UTF-8 texts (as in browsers)': (chunks) => {
-      const exports = core.wasm();
-      const session = exports.sse_session_create(16 << 20, 0); // the default limit; UTF-8 text
-      const input = exports.sse_session_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0));
-      let records = 0;
-      for (const chunk of chunks) {
-        core.memoryBytes().set(chunk, input);
-        records += exports.sse_session_feed(session, chunk.length);
-      }
-      exports.sse_session_destroy(session);
-      return records;
-    },
+    'WASM core alone, UTF-8 texts (as in browsers)': (chunks) => coreAlone(chunks, 0),
     // The module and the strings of its pieces, as the package makes them (its session, its
     // piece size), and no record read: what is left of `createParser` without its JS per event
     // (the texts' slices, the event objects, the callbacks).
