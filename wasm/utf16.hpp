@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #if defined(__wasm_simd128__)
@@ -14,9 +15,10 @@ namespace sse::wasm {
 // Writes valid UTF-8 as UTF-16 code units, at most `units` of them (for Node, whose ucs2Slice
 // makes a string of them at memcpy speed, several times faster than its UTF-8 decoding); returns
 // how many it wrote. Given the text's byte count as `units` (never fewer than its code units),
-// it counts them as it writes: no pass of the binding's utf16_length first. ASCII runs are widened sixteen
-// bytes at a time. Invalid UTF-8 (never in the parser's output) cannot make it read past the
-// text or write past `units`: a truncated sequence becomes U+FFFD, and writing stops there.
+// it counts them as it writes: no pass of the binding's utf16_length first. ASCII runs are
+// widened sixteen bytes at a time. Invalid UTF-8 (never in the parser's output) cannot make it
+// read past the text or write past `units`: a truncated sequence becomes U+FFFD, and writing
+// stops there.
 [[gnu::noinline]] inline std::uint32_t write_utf16(std::string_view utf8, char16_t* out, std::uint32_t units) {
   const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
   const auto* end = p + utf8.size();

@@ -5,10 +5,11 @@
 //               chunking (one event per chunk, as a stream whose server writes each event; 1400
 //               bytes, a TCP segment; 64 KiB; 16 bytes); also wasm2js, the Embind binding, the
 //               WebAssembly core alone (no strings: where the time goes, against the native
-//               parser; with its texts in UTF-16 as in Node, and in UTF-8 as elsewhere), the core with the strings of its pieces (no records read: createParser
-//               less its JS per event), the parser alone in WebAssembly and the lower bounds it
-//               sets (without and with decoding the data), and whole EventSources fed by a
-//               fetch() without a network;
+//               parser; its texts in UTF-16 as in Node, and in UTF-8 as elsewhere), the core
+//               with the strings of its pieces (no records read: createParser less its JS per
+//               event), the parser alone in WebAssembly and the lower bounds it sets (without
+//               and with decoding the data), and whole EventSources fed by a fetch() without a
+//               network;
 //   long-lived  one parser for the process, reset between streams;
 //   stream      EventSourceParserStream against eventsource-parser/stream;
 //   network     EventSources in Node reading a local server's stream, one event per write: CPU

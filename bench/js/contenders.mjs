@@ -7,6 +7,7 @@ import { createParser as createReferenceParser } from 'eventsource-parser';
 import { EventSourceParserStream as ReferenceParserStream } from 'eventsource-parser/stream';
 import { EventSource as NpmEventSource } from 'eventsource';
 
+import { placeInParserAlone } from './implementations.mjs';
 import { eventDataPerChunk } from './workloads.mjs';
 
 export function contenders({ createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse, core, parserAlone }) {
@@ -133,65 +134,52 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     // otherwise, so no decoding at all; a short one by a loop, as the package does), and one
     // event object and callback per event, all sharing that string. Every parser in this place
     // does at least this much.
-    'bound: parse alone + one string of the data per chunk + one object per event': (chunks) => {
-      const plan = dataPlan(chunks);
-      const session = parserAlone.parser_alone_create();
-      const input = parserAlone.parser_alone_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0)) >>> 0;
-      let bytes = new Uint8Array(parserAlone.memory.buffer);
-      const count = counter();
-      for (let i = 0; i < chunks.length; i++) {
-        const chunk = chunks[i];
-        if (bytes.buffer !== parserAlone.memory.buffer) bytes = new Uint8Array(parserAlone.memory.buffer); // (grown)
-        bytes.set(chunk, input);
-        let events = parserAlone.parser_alone_feed(session, chunk.length);
-        if (events === 0) continue;
-        const units = plan.units[i];
-        const data = !plan.ascii[i] ? plan.wide.ucs2Slice(0, 2 * units) : units <= 16 ? shortText(units) : plan.narrow.latin1Slice(0, units);
-        for (; events > 0; events--) count.onEvent({ id: undefined, event: undefined, data });
-      }
-      parserAlone.parser_alone_destroy(session);
-      if (count.events !== plan.events) throw new Error(`the bound row saw ${count.events} events, not ${plan.events}`);
-      return count.events;
-    },
+    'bound: parse alone + one string of the data per chunk + one object per event': (chunks) => boundRun(chunks, false),
     // The bound with the decoding no parser can skip: the same, except that the data of a chunk
     // holding characters other than ASCII is decoded from its UTF-8 bytes, placed in the module's
     // memory beforehand (as a parser finds them in its input), the fastest way Node has for its
     // length (bench/RESULTS.md, "the bound with decoding"): under 256 bytes `Buffer#utf8Slice`,
     // else the package's own UTF-16 writer and one `Buffer#ucs2Slice` (`TextDecoder` is slower
     // than both at every length).
-    'bound with decoding: the same, the data decoded from UTF-8': (chunks) => {
-      const plan = dataPlan(chunks);
-      const placed = placedData(chunks);
-      const session = parserAlone.parser_alone_create();
-      const input = parserAlone.parser_alone_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0)) >>> 0;
-      let bytes = new Uint8Array(parserAlone.memory.buffer);
-      let memory = Buffer.from(parserAlone.memory.buffer);
-      const count = counter();
-      for (let i = 0; i < chunks.length; i++) {
-        const chunk = chunks[i];
-        if (bytes.buffer !== parserAlone.memory.buffer) {
-          bytes = new Uint8Array(parserAlone.memory.buffer); // (grown)
-          memory = Buffer.from(parserAlone.memory.buffer);
-        }
-        bytes.set(chunk, input);
-        let events = parserAlone.parser_alone_feed(session, chunk.length);
-        if (events === 0) continue;
-        const units = plan.units[i];
-        let data;
-        if (plan.ascii[i]) {
-          data = units <= 16 ? shortText(units) : memory.latin1Slice(placed.at[i], placed.at[i] + units);
-        } else if (placed.bytes[i] < 256) {
-          data = memory.utf8Slice(placed.at[i], placed.at[i] + placed.bytes[i]);
-        } else {
-          const written = parserAlone.parser_alone_write_utf16(placed.at[i], placed.bytes[i], placed.out);
-          data = memory.ucs2Slice(placed.out, placed.out + 2 * written);
-        }
-        for (; events > 0; events--) count.onEvent({ id: undefined, event: undefined, data });
+    'bound with decoding: the same, the data decoded from UTF-8': (chunks) => boundRun(chunks, true),
+  };
+
+  // The two bound rows (above): `decoding` says whether a chunk's data other than ASCII is
+  // decoded from its UTF-8 bytes or copied from bytes already in string form.
+  const boundRun = (chunks, decoding) => {
+    const plan = dataPlan(chunks);
+    const placed = decoding ? placedData(chunks) : null;
+    const session = parserAlone.parser_alone_create();
+    const input = parserAlone.parser_alone_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0)) >>> 0;
+    let bytes = new Uint8Array(parserAlone.memory.buffer);
+    let memory = Buffer.from(parserAlone.memory.buffer);
+    const count = counter();
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i];
+      if (bytes.buffer !== parserAlone.memory.buffer) {
+        bytes = new Uint8Array(parserAlone.memory.buffer); // (grown)
+        memory = Buffer.from(parserAlone.memory.buffer);
       }
-      parserAlone.parser_alone_destroy(session);
-      if (count.events !== plan.events) throw new Error(`the bound row saw ${count.events} events, not ${plan.events}`);
-      return count.events;
-    },
+      bytes.set(chunk, input);
+      let events = parserAlone.parser_alone_feed(session, chunk.length);
+      if (events === 0) continue;
+      const units = plan.units[i];
+      let data;
+      if (plan.ascii[i]) {
+        data = units <= 16 ? shortText(units) : plan.narrow.latin1Slice(0, units);
+      } else if (!decoding) {
+        data = plan.wide.ucs2Slice(0, 2 * units);
+      } else if (placed.bytes[i] < 256) {
+        data = memory.utf8Slice(placed.at[i], placed.at[i] + placed.bytes[i]);
+      } else {
+        const written = parserAlone.parser_alone_write_utf16(placed.at[i], placed.bytes[i], placed.out);
+        data = memory.ucs2Slice(placed.out, placed.out + 2 * written);
+      }
+      for (; events > 0; events--) count.onEvent({ id: undefined, event: undefined, data });
+    }
+    parserAlone.parser_alone_destroy(session);
+    if (count.events !== plan.events) throw new Error(`the bound row saw ${count.events} events, not ${plan.events}`);
+    return count.events;
   };
 
   // A short ASCII string the way the package makes one (a loop is cheaper than a Buffer call).
@@ -218,26 +206,13 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
   // Per chunk, the UTF-8 bytes of the data of the events it completes, placed in the memory of
   // the parser alone with room for their UTF-16, before any timing. The rows of one chunking run
   // in turn: the last placement is kept, and freed when the next chunking comes.
-  let placement = { chunks: null, placed: null, base: 0 };
+  let placement = { chunks: null, placed: null };
   const placedData = (chunks) => {
     if (placement.chunks === chunks) return placement.placed;
-    if (placement.chunks !== null) parserAlone.parser_alone_free(placement.base);
-    const encoded = eventDataPerChunk(chunks).map((data) => Buffer.from(data.join(''), 'utf8'));
-    const total = encoded.reduce((sum, data) => sum + data.length, 0);
-    const longest = encoded.reduce((most, data) => Math.max(most, data.length), 0);
-    const base = parserAlone.parser_alone_allocate(total + 2 * longest + 16) >>> 0;
-    const at = new Uint32Array(chunks.length);
-    const bytes = new Uint32Array(chunks.length);
-    let offset = base;
-    for (let c = 0; c < chunks.length; c++) {
-      new Uint8Array(parserAlone.memory.buffer).set(encoded[c], offset);
-      at[c] = offset;
-      bytes[c] = encoded[c].length;
-      offset += encoded[c].length;
-    }
-    const placed = { at, bytes, out: (offset + 1) & ~1 };
-    placement = { chunks, placed, base };
-    return placed;
+    if (placement.chunks !== null) parserAlone.parser_alone_free(placement.placed.base);
+    const texts = eventDataPerChunk(chunks).map((data) => Buffer.from(data.join(''), 'utf8'));
+    placement = { chunks, placed: placeInParserAlone(parserAlone, texts) };
+    return placement.placed;
   };
 
   const longLived = {

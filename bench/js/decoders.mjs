@@ -5,7 +5,7 @@
 //   node bench/js/decoders.mjs [--runs 21] [--chunks event,300,600,1400,65536]
 import { parseArgs } from 'node:util';
 
-import { loadParserAlone } from './implementations.mjs';
+import { loadParserAlone, placeInParserAlone } from './implementations.mjs';
 import { timeRoundRobin } from './timing.mjs';
 import { chunked, eventDataPerChunk, workloads } from './workloads.mjs';
 
@@ -21,16 +21,7 @@ for (const size of args.chunks.split(',').map((size) => (size === 'event' ? size
     .map((data) => Buffer.from(data.join(''), 'utf8'))
     .filter((bytes) => bytes.length !== 0);
   const total = texts.reduce((sum, bytes) => sum + bytes.length, 0);
-  const longest = texts.reduce((most, bytes) => Math.max(most, bytes.length), 0);
-  const base = alone.parser_alone_allocate(total + 2 * longest + 2) >>> 0;
-  const at = [];
-  let offset = base;
-  for (const bytes of texts) {
-    new Uint8Array(alone.memory.buffer).set(bytes, offset);
-    at.push(offset);
-    offset += bytes.length;
-  }
-  const out = (offset + 1) & ~1;
+  const { base, at, out } = placeInParserAlone(alone, texts);
   const memory = Buffer.from(alone.memory.buffer);
   const view = new Uint8Array(alone.memory.buffer);
   const each = (decode) => () => {

@@ -42,3 +42,21 @@ export function loadParserAlone() {
   instance.exports._initialize();
   return instance.exports;
 }
+
+/** `texts` (Buffers of UTF-8) copied one after another into the memory of the parser alone,
+ *  with room after them for the UTF-16 of the longest: { base (to free), at, bytes, out }. */
+export function placeInParserAlone(alone, texts) {
+  const total = texts.reduce((sum, text) => sum + text.length, 0);
+  const longest = texts.reduce((most, text) => Math.max(most, text.length), 0);
+  const base = alone.parser_alone_allocate(total + 2 * longest + 2) >>> 0;
+  const at = new Uint32Array(texts.length);
+  const bytes = new Uint32Array(texts.length);
+  let offset = base;
+  for (let i = 0; i < texts.length; i++) {
+    new Uint8Array(alone.memory.buffer).set(texts[i], offset);
+    at[i] = offset;
+    bytes[i] = texts[i].length;
+    offset += texts[i].length;
+  }
+  return { base, at, bytes, out: (offset + 1) & ~1 };
+}

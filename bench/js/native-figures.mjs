@@ -24,18 +24,19 @@ export function nativeNsPerEvent(root, workloads, repetitions = 5) {
   if (!existsSync(program)) return null;
   const numbers = workloads.map((name) => NATIVE_WORKLOADS[name]).filter((n) => n !== undefined);
   const args = [`--benchmark_filter=^Parse/(${numbers.join('|')})/65536/`, `--benchmark_repetitions=${repetitions}`, '--benchmark_format=json'];
-  const result = {};
-  for (const launch of [...launches(program, args), null]) {
-    // (Unpinned at the end only when no pinned run worked: a CPU numbered otherwise, say.)
-    if (launch === null && Object.keys(result).length !== 0) break;
-    const [file, ...rest] = launch ?? [program, ...args];
-    let out;
+  const run = (file, rest) => execFileSync(file, rest, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  // Pinned where it can be (a run that fails, on a CPU numbered otherwise say, is skipped), else
+  // once unpinned.
+  const pinned = pinnedLaunches(program, args).flatMap(([file, ...rest]) => {
     try {
-      out = execFileSync(file, rest, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    } catch (error) {
-      if (launch === null) throw error;
-      continue;
+      return [run(file, rest)];
+    } catch {
+      return [];
     }
+  });
+  const outputs = pinned.length !== 0 ? pinned : [run(program, args)];
+  const result = {};
+  for (const out of outputs) {
     const { benchmarks } = JSON.parse(out);
     for (const [name, number] of Object.entries(NATIVE_WORKLOADS)) {
       const rates = benchmarks
@@ -48,7 +49,7 @@ export function nativeNsPerEvent(root, workloads, repetitions = 5) {
 }
 
 // The program pinned to each CPU in turn (none without taskset).
-function launches(program, args) {
+function pinnedLaunches(program, args) {
   const taskset = ['/usr/bin/taskset', '/bin/taskset'].find((path) => existsSync(path));
   if (taskset === undefined) return [];
   return Array.from({ length: availableParallelism() }, (_, cpu) => [taskset, '-c', String(cpu), program, ...args]);
