@@ -118,7 +118,7 @@ if (sections.has('fresh')) {
   const native = nativeNsPerEvent(root, Object.keys(coreNsPerEvent));
   if (native === null) {
     console.log('\n(The native figures need build/release/sse_bench: `npm test` builds it.)');
-  } else {
+  } else if (Object.keys(native).length !== 0) {
     console.log('\n## The WebAssembly core alone against the native parser, per event (64 KiB chunks)');
     for (const [name, ns] of Object.entries(coreNsPerEvent)) {
       if (native[name] === undefined) continue;
