@@ -144,17 +144,19 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     'bound with decoding: the same, the data decoded from UTF-8': (chunks) => boundRun(chunks, true),
   };
 
-  // The two bound rows (above): `decoding` says whether a chunk's data other than ASCII is
-  // decoded from its UTF-8 bytes or copied from bytes already in string form.
-  const boundRun = (chunks, decoding) => {
+  // The bound's work on a stream, chunk after chunk (the two bound rows, above, and the stream's
+  // bound row, below): `step(i, emit)` parses chunk i of `chunks` and emits its events; `end()`
+  // frees the parser and checks the count. `decoding` says whether a chunk's data other than ASCII
+  // is decoded from its UTF-8 bytes or copied from bytes already in string form.
+  const boundSteps = (chunks, decoding) => {
     const plan = dataPlan(chunks);
     const placed = decoding ? placedData(chunks) : null;
     const session = parserAlone.parser_alone_create();
     const input = parserAlone.parser_alone_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0)) >>> 0;
     let bytes = new Uint8Array(parserAlone.memory.buffer);
     let memory = Buffer.from(parserAlone.memory.buffer);
-    const count = counter();
-    for (let i = 0; i < chunks.length; i++) {
+    let emitted = 0;
+    const step = (i, emit) => {
       const chunk = chunks[i];
       if (bytes.buffer !== parserAlone.memory.buffer) {
         bytes = new Uint8Array(parserAlone.memory.buffer); // (grown)
@@ -162,7 +164,7 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
       }
       bytes.set(chunk, input);
       let events = parserAlone.parser_alone_feed(session, chunk.length);
-      if (events === 0) continue;
+      if (events === 0) return;
       const units = plan.units[i];
       let data;
       if (plan.ascii[i]) {
@@ -175,10 +177,20 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
         const written = parserAlone.parser_alone_write_utf16(placed.at[i], placed.bytes[i], placed.out);
         data = memory.ucs2Slice(placed.out, placed.out + 2 * written);
       }
-      for (; events > 0; events--) count.onEvent({ id: undefined, event: undefined, data });
-    }
-    parserAlone.parser_alone_destroy(session);
-    if (count.events !== plan.events) throw new Error(`the bound row saw ${count.events} events, not ${plan.events}`);
+      emitted += events;
+      for (; events > 0; events--) emit({ id: undefined, event: undefined, data });
+    };
+    const end = () => {
+      parserAlone.parser_alone_destroy(session);
+      if (emitted !== plan.events) throw new Error(`the bound saw ${emitted} events, not ${plan.events}`);
+    };
+    return { step, end };
+  };
+  const boundRun = (chunks, decoding) => {
+    const { step, end } = boundSteps(chunks, decoding);
+    const count = counter();
+    for (let i = 0; i < chunks.length; i++) step(i, count.onEvent);
+    end();
     return count.events;
   };
 
@@ -272,6 +284,24 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
           transform(chunk, controller) {
             for (let n = counts[i++]; n > 0; n--) controller.enqueue(readyMade);
           },
+        },
+        undefined,
+        { highWaterMark: 16 },
+      );
+      return drain(readableOf(chunks).pipeThrough(transform));
+    },
+    // The bound of any EventSourceParserStream on a parser in WebAssembly: the streams alone
+    // (above), each chunk given the work of the bound with decoding (the fresh section's row) and
+    // its event objects enqueued.
+    'stream bound: the bound with decoding in the same TransformStream': (chunks) => {
+      const { step, end } = boundSteps(chunks, true);
+      let i = 0;
+      const transform = new TransformStream(
+        {
+          transform(chunk, controller) {
+            step(i++, (event) => controller.enqueue(event));
+          },
+          flush: end,
         },
         undefined,
         { highWaterMark: 16 },

@@ -23,10 +23,10 @@ export class TargetReport {
   #rows = [];
 
   /** A ratio target: `ratio` measured against `wanted` (met when at least that). `ceilings`, if
-   *  measured: the ratios that a design doing only what each bound row does would reach (the
-   *  bound, and the bound with decoding). */
-  ratio(label, ratio, wanted, ceilings) {
-    const note = ceilings === undefined ? '' : `; the bound allows ×${ceilings.bound.toFixed(2)}, with decoding ×${ceilings.decoding.toFixed(2)}`;
+   *  measured: what a design doing only what each bound row does would reach, as pairs of words
+   *  and ratio ([['the bound allows', 2.3], ['with decoding', 1.9]]). */
+  ratio(label, ratio, wanted, ceilings = []) {
+    const note = ceilings.map(([words, value]) => `; ${words} ×${value.toFixed(2)}`).join('');
     this.#rows.push({ label, measured: `×${ratio.toFixed(2)}`, wanted: `≥ ×${wanted}${note}`, met: ratio >= wanted });
   }
 
