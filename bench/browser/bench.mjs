@@ -1,21 +1,23 @@
 // `npm run bench:browser`: events per second and main-thread CPU per event in a browser engine
 // (headless Chromium by default; --engine firefox or webkit), for this package's drop-in script
-// (`new WasmEventSource(url)`) and the engine's own `new EventSource(url)`, both receiving the
-// same bytes from a loopback server.
+// (`new WasmEventSource(url)`), the engine's own `new EventSource(url)` and the floor of any
+// EventSource built on fetch() (page.mjs: the body read, ready-made events dispatched), all
+// receiving the same bytes from a loopback server.
 //
 //   node bench/browser/bench.mjs [--engine chromium|firefox|webkit] [--runs 5] [--only tiny,llm_tokens,llm_writes]
 //                                [--events N] [--verbose]
 //
-// Chromium's main-thread CPU is read through the DevTools Protocol (chromium-run.mjs), Firefox's
-// and WebKit's from Linux's /proc (engine-run.mjs). The pages and their checks are in page.mjs,
+// CPU time is read from Linux's /proc (proc-cpu.mjs): the page's content process, its main thread
+// and all its threads; Chromium's runs are in chromium-run.mjs, Firefox's and WebKit's in
+// engine-run.mjs. The pages and their checks are in page.mjs,
 // the streams in workloads.mjs, the loopback server in stream-server.mjs, the table in report.mjs.
 //
 // Each run is a fresh page (in Chromium, in a browser context of its own that Playwright does not
 // drive: chromium-run.mjs). The page opens the source, counts the events of the listened type and, on the
 // last one, notes the time since construction and closes the source (the server keeps the
 // response open after the last byte, so nothing reconnects). For the polyfill that time includes
-// its lazy, one-off WebAssembly compile; --verbose also shows the time since `open`. The two
-// implementations alternate run by run; the table shows medians. Results: bench/RESULTS.md.
+// its lazy, one-off WebAssembly compile; --verbose also shows the time since `open`. The
+// implementations take turns run by run; the table shows medians. Results: bench/RESULTS.md.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,7 +30,7 @@ import { launchPlaywright as launchChromium } from '../../harness/engines/chromi
 import { launchEngine } from '../../harness/engines/index.mjs';
 import { runInChromium } from './chromium-run.mjs';
 import { runInEngine } from './engine-run.mjs';
-import { SCRIPT } from './page.mjs';
+import { IMPLEMENTATIONS, SCRIPT } from './page.mjs';
 import { resultTable } from './report.mjs';
 import { startStreamServer } from './stream-server.mjs';
 import { buildStream, WORKLOADS } from './workloads.mjs';
@@ -68,7 +70,7 @@ const browser = chromium ? await launchChromium() : await launchEngine(ENGINE);
 const browserSession = chromium ? await browser.newBrowserCDPSession() : null;
 const engineLabel = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' }[ENGINE];
 const engineVersion = chromium ? browser.version() : browser.version ?? '';
-const IMPLS = ['polyfill', 'native'];
+const IMPLS = IMPLEMENTATIONS;
 const results = {}; // workload -> impl -> [run results]
 
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
@@ -84,7 +86,7 @@ try {
     const stream = buildStream(name, count);
     const { listen } = WORKLOADS[name];
     console.log(`${name}: ${count} events, ${(stream.bytes / 1e6).toFixed(2)} MB, listener '${listen}'`);
-    results[name] = { polyfill: [], native: [] };
+    results[name] = Object.fromEntries(IMPLS.map((impl) => [impl, []]));
     for (let r = 0; r < RUNS; r++) {
       for (const impl of r % 2 ? [...IMPLS].reverse() : IMPLS) {
         const run = { id: `${impl}-${name}-${++runCounter}`, impl, stream, listen };
@@ -93,8 +95,8 @@ try {
         if (args.verbose) {
           console.log(
             `  run ${r + 1} ${impl.padEnd(8)} ${sample.ms.toFixed(1)} ms (${sample.msFromOpen.toFixed(1)} from open), ` +
-              `main ${sample.mainCpuPerEvent.toFixed(3)} µs/ev (${(sample.mainBusy * 100).toFixed(0)}% busy), tasks ${sample.taskCpuPerEvent.toFixed(3)}, ` +
-              `script ${sample.scriptPerEvent.toFixed(3)}, renderer ${sample.rendererCpuPerEvent.toFixed(3)}`,
+              `main ${sample.mainCpuPerEvent.toFixed(3)} µs/ev (${(sample.mainBusy * 100).toFixed(0)}% busy), ` +
+              `content process ${sample.processCpuPerEvent.toFixed(3)}`,
           );
         }
       }
@@ -109,6 +111,5 @@ console.log(
   `\n${engineLabel} ${engineVersion}: medians of ${RUNS} runs; load average ${load()}; ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
     'Ratios: above 1 on events/s and below 1 on CPU favour the polyfill.\n',
 );
-const labels = { polyfill: `WasmEventSource (${SCRIPT})`, native: `${engineLabel} EventSource` };
-// (Firefox and WebKit: no renderer-process total; the /proc figure is the main thread's.)
-for (const line of resultTable(results, labels, { rendererCpu: chromium })) console.log(line);
+const labels = { polyfill: `WasmEventSource (${SCRIPT})`, native: `${engineLabel} EventSource`, floor: 'floor of fetch(): read, dispatch ready-made' };
+for (const line of resultTable(results, labels)) console.log(line);

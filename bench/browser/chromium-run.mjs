@@ -1,26 +1,29 @@
 // A run of the browser benchmark in Chromium, in a fresh page that Playwright does not drive
 // (openBarePage, below).
 //
-// Main-thread CPU comes from the DevTools Protocol, `Performance.getMetrics`, read just before the
-// page opens the source and just after the last event:
-//   - `ThreadTime` is the CPU time (base::ThreadTicks) of the renderer's main thread, where both
-//     implementations parse and dispatch: Blink's EventSource reads the response body and parses it
-//     on the main thread, and the polyfill's fetch() body reads, WebAssembly and listeners run
-//     there too. It is the number reported as "main CPU".
-//   - `ScriptDuration` would be unfair: it counts JS only, i.e. all of the polyfill's work but,
-//     for the native EventSource, only the listener, not Blink's C++ parser.
-//   - `TaskDuration` (with timeDomain 'threadTicks': CPU, not wall time) counts main-thread tasks
-//     only; it is printed with --verbose as a cross-check of ThreadTime (it should be a bit lower).
-//   - `ProcessTime` is the CPU time of the whole renderer process (all its threads, in 10 ms
-//     ticks); it is shown as "renderer CPU" to show work moved off the main thread, if any.
-//   - "main busy" is ThreadTime over the wall time between the two reads. Near 100%, the main
-//     thread is the bottleneck and events/s is about 1 / main CPU per event; well below, it waited:
-//     for bytes, or for a core on a loaded machine (then trust the CPU columns, not events/s).
+// CPU time comes from Linux's /proc (proc-cpu.mjs), read just before the page opens the source and
+// just after the last event, for the renderer process whose main thread used the most (the
+// page's: one page runs at a time):
+//   - its main thread's, where both implementations parse and dispatch: Blink's EventSource reads
+//     the response body and parses it on the main thread, and the polyfill's fetch() body reads,
+//     WebAssembly and listeners run there too. It is the number reported as "main CPU";
+//   - the whole process's (all its threads), shown as "renderer CPU" to show work moved off the
+//     main thread, if any;
+//   - "main busy" is the main thread's over the wall time between the two reads. Near 100%, the
+//     main thread is the bottleneck and events/s is about 1 / main CPU per event; well below, it
+//     waited: for bytes, or for a core on a loaded machine (then trust the CPU columns, not
+//     events/s).
 // The network service (a separate process) and the browser process are not counted in either.
-// A CPU profile (Profiler domain) was not used: it samples JS stacks, shows Blink's C++ parser as
-// "(program)" at best, and its sampling costs main-thread time of its own.
+// Not the DevTools Protocol's `Performance.getMetrics`, used before 2026-12-07: its domain, once
+// enabled, times every script call on the page's main thread, which halved the events/s of both
+// implementations (LLM events four per write: the drop-in 70 000 events/s without it, ~40 000
+// with it; Blink's EventSource 81 000 and ~50 000). A CPU profile (Profiler domain) samples JS
+// stacks, shows Blink's C++ parser as "(program)" at best, and costs main-thread time too.
 
 import { runFigures, runProblems } from './page.mjs';
+import { busiestContentProcess, contentProcessTicks } from './proc-cpu.mjs';
+
+const RENDERER = /--type=renderer/;
 
 // A page that Playwright does not drive. Playwright turns on the DevTools Network domain in every
 // page it drives, and then Blink sends a `Network.eventSourceMessageReceived` message to it for
@@ -29,7 +32,7 @@ import { runFigures, runProblems } from './page.mjs';
 // page is created with raw DevTools commands in a browser context of our own: Playwright (started
 // with launch(), so it has no default context) detaches from targets of contexts it does not
 // know. We attach with a non-flat session and speak to the page through Target.sendMessageToTarget;
-// only Runtime and Performance are enabled on it.
+// no domain is enabled on it.
 async function openBarePage(browserSession, url) {
   const { browserContextId } = await browserSession.send('Target.createBrowserContext');
   const { targetId } = await browserSession.send('Target.createTarget', { url, browserContextId });
@@ -75,11 +78,8 @@ async function openBarePage(browserSession, url) {
   return { send, evaluate, close };
 }
 
-const metricsOf = async (tab) =>
-  Object.fromEntries((await tab.send('Performance.getMetrics')).metrics.map(({ name, value }) => [name, value]));
-
 /**
- * One run: a fresh page of `impl` ('polyfill' or 'native') receives `stream` (buildStream) as run
+ * One run: a fresh page of `impl` ('polyfill', 'native' or 'floor') receives `stream` (buildStream) as run
  * `id` of `server` (startStreamServer), listening to `listen` events; returns its figures, or
  * throws when the run did not measure what it claims to.
  */
@@ -87,12 +87,13 @@ export async function runInChromium(browserSession, server, { id, impl, stream, 
   const run = server.addRun(id, stream);
   const tab = await openBarePage(browserSession, `${server.origin}/${impl}.html`);
   try {
-    await tab.send('Performance.enable', { timeDomain: 'threadTicks' });
-    const before = await metricsOf(tab);
+    if (impl === 'floor') await tab.evaluate(`window.floorEvents = ${JSON.stringify(stream.events)}; undefined`);
+    const before = contentProcessTicks(process.pid, RENDERER);
+    const started = performance.now();
     const params = { impl, url: `/stream/${id}`, listen, count: stream.expected.count };
     const result = await tab.evaluate(`window.runBench(${JSON.stringify(params)})`);
-    const after = await metricsOf(tab);
-    const delta = (metric) => (after[metric] - before[metric]) * 1e6; // seconds -> µs
+    const wallUs = (performance.now() - started) * 1000;
+    const busiest = busiestContentProcess(before, contentProcessTicks(process.pid, RENDERER));
 
     // Fail loudly when the run did not measure what it claims to.
     const { expected } = stream;
@@ -100,16 +101,10 @@ export async function runInChromium(browserSession, server, { id, impl, stream, 
     if (result.lastData !== expected.lastData) problems.push(`last data ${JSON.stringify(result.lastData)}`);
     if (!result.nativeCode) problems.push('window.EventSource is not the native one');
     if (!run.finished || run.sent !== stream.bytes) problems.push(`server sent ${run.sent} of ${stream.bytes} bytes`);
-    if (!('ThreadTime' in after)) problems.push('no ThreadTime in Performance.getMetrics');
+    if (busiest === null) problems.push('no renderer process found');
     if (problems.length) throw new Error(`${impl}, run ${id}: ${problems.join('; ')}`);
 
-    return runFigures(result, stream, {
-      mainCpuUs: delta('ThreadTime'),
-      wallUs: delta('Timestamp'),
-      taskCpuUs: delta('TaskDuration'),
-      scriptUs: delta('ScriptDuration'),
-      rendererCpuUs: delta('ProcessTime'),
-    });
+    return runFigures(result, stream, { mainCpuUs: busiest.mainUs, wallUs, processCpuUs: busiest.processUs });
   } finally {
     server.removeRun(id);
     await tab.close();

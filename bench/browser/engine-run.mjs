@@ -7,54 +7,13 @@
 // for both implementations — in clock ticks (10 ms). Figures of the three engines compare the
 // polyfill with each engine's own EventSource; across engines they also differ by method.
 
-import { readdirSync, readFileSync } from 'node:fs';
-
 import { runFigures, runProblems } from './page.mjs';
-
-const TICK_US = 1e6 / 100; // Linux's USER_HZ: /proc's times are in 1/100 s
-
-/** pid → parent pid, for every process. */
-function parents() {
-  const map = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      map.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return map;
-}
-
-/** CPU ticks (user + system) of the main thread of every descendant of `root` whose command matches. */
-function mainThreadTicks(root, command) {
-  const parentOf = parents();
-  const isBelow = (pid) => {
-    for (let p = parentOf.get(pid); p; p = parentOf.get(p)) if (p === root) return true;
-    return false;
-  };
-  const ticks = new Map();
-  for (const pid of parentOf.keys()) {
-    if (!isBelow(pid)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!command.test(cmdline)) continue;
-      const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks.set(pid, Number(fields[11]) + Number(fields[12])); // utime, stime
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return ticks;
-}
+import { busiestContentProcess, contentProcessTicks } from './proc-cpu.mjs';
 
 const CONTENT_PROCESS = { firefox: /-contentproc|-isForBrowser/, webkit: /WebKitWebProcess/ };
 
 /**
- * One run: a fresh page of `impl` ('polyfill' or 'native') in `browser` (harness/engines)
+ * One run: a fresh page of `impl` ('polyfill', 'native' or 'floor') in `browser` (harness/engines)
  * receives `stream` (buildStream) as run `id` of `server` (startStreamServer), listening to
  * `listen` events; returns its figures, or throws when the run did not measure what it claims to.
  */
@@ -65,18 +24,17 @@ export async function runInEngine(browser, server, { id, impl, stream, listen })
     await page.goto(`${server.origin}/${impl}.html`);
     await page.waitForFunction(() => typeof window.runBench === 'function', null, { timeout: 30_000 });
     const root = browser.name === 'firefox' ? browser.raw.process().pid : page.child.pid;
-    const before = mainThreadTicks(root, CONTENT_PROCESS[browser.name]);
+    if (impl === 'floor') await page.evaluate((events) => void (window.floorEvents = events), stream.events);
+    const before = contentProcessTicks(root, CONTENT_PROCESS[browser.name]);
     const started = performance.now();
     const params = { impl, url: `/stream/${id}`, listen, count: stream.expected.count };
     const result = await page.evaluate((p) => window.runBench(p), params);
     const wallUs = (performance.now() - started) * 1000;
-    const after = mainThreadTicks(root, CONTENT_PROCESS[browser.name]);
-    let busiest = 0;
-    for (const [pid, ticks] of after) busiest = Math.max(busiest, ticks - (before.get(pid) ?? 0));
+    const busiest = busiestContentProcess(before, contentProcessTicks(root, CONTENT_PROCESS[browser.name]));
     const problems = runProblems(result, stream, impl, run);
-    if (after.size === 0) problems.push('no content process found');
+    if (busiest === null) problems.push('no content process found');
     if (problems.length) throw new Error(`${impl}, run ${id}: ${problems.join('; ')}`);
-    return runFigures(result, stream, { mainCpuUs: busiest * TICK_US, wallUs });
+    return runFigures(result, stream, { mainCpuUs: busiest.mainUs, wallUs, processCpuUs: busiest.processUs });
   } finally {
     server.removeRun(id);
     await page.close();

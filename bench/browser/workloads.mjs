@@ -37,17 +37,21 @@ const CHUNK = 64 * 1024;
 
 /**
  * The whole stream as 64 KiB Buffers (cut anywhere: inside events and inside UTF-8 sequences, as
- * a network would), or as writes of `eventsPerWrite` events each, and what the page must see:
- * the count, the total data length in UTF-16 code units, the last event's data and id.
+ * a network would), or as writes of `eventsPerWrite` events each; its events (type, data and
+ * IDs, for the floor page); and what the page must see: the count, the total data length in
+ * UTF-16 code units, the last event's data and id.
  */
 export function buildStream(name, count) {
-  const { event, eventsPerWrite } = WORKLOADS[name];
+  const { event, eventsPerWrite, listen } = WORKLOADS[name];
   const parts = [];
+  const events = { type: listen, data: [], ids: [] };
   let dataChars = 0;
   let last;
   for (let i = 0; i < count; i++) {
     last = event(i);
     parts.push(last.text);
+    events.data.push(last.data);
+    events.ids.push(last.id);
     dataChars += last.data.length;
   }
   const chunks = [];
@@ -58,5 +62,5 @@ export function buildStream(name, count) {
     for (let at = 0; at < bytes.length; at += CHUNK) chunks.push(bytes.subarray(at, at + CHUNK));
   }
   const bytes = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-  return { chunks, paced: Boolean(eventsPerWrite), bytes, expected: { count, dataChars, lastData: last.data, lastId: last.id } };
+  return { chunks, paced: Boolean(eventsPerWrite), bytes, events, expected: { count, dataChars, lastData: last.data, lastId: last.id } };
 }
