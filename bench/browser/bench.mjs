@@ -1,8 +1,8 @@
 // `npm run bench:browser`: events per second and main-thread CPU per event in a browser engine
 // (headless Chromium by default; --engine firefox or webkit), for this package's drop-in script
 // (`new WasmEventSource(url)`), the engine's own `new EventSource(url)` and the floor of any
-// EventSource built on fetch() (page.mjs: the body read, ready-made events dispatched), all
-// receiving the same bytes from a loopback server.
+// EventSource built on fetch() (page.mjs: the body read and decoded, ready-made events
+// dispatched), all receiving the same bytes from a loopback server.
 //
 //   node bench/browser/bench.mjs [--engine chromium|firefox|webkit] [--runs 5] [--only tiny,llm_tokens,llm_writes]
 //                                [--events N] [--verbose]
@@ -111,5 +111,5 @@ console.log(
   `\n${engineLabel} ${engineVersion}: medians of ${RUNS} runs; load average ${load()}; ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
     'Ratios: above 1 on events/s and below 1 on CPU favour the polyfill.\n',
 );
-const labels = { polyfill: `WasmEventSource (${SCRIPT})`, native: `${engineLabel} EventSource`, floor: 'floor of fetch(): read, dispatch ready-made' };
+const labels = { polyfill: `WasmEventSource (${SCRIPT})`, native: `${engineLabel} EventSource`, floor: 'floor of fetch(): read, decode, dispatch' };
 for (const line of resultTable(results, labels)) console.log(line);
