@@ -292,7 +292,8 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     },
     // The bound of any EventSourceParserStream on a parser in WebAssembly: the streams alone
     // (above), each chunk given the work of the bound with decoding (the fresh section's row) and
-    // its event objects enqueued.
+    // its event objects enqueued. (A bound on the LLM stream, what its target is for: on tiny
+    // events one per chunk the package beats it, copying such short chunks with a loop.)
     'stream bound: the bound with decoding in the same TransformStream': (chunks) => {
       const { step, end } = boundSteps(chunks, true);
       let i = 0;
