@@ -7,8 +7,8 @@
 //   - its main thread's, where both implementations parse and dispatch: Blink's EventSource reads
 //     the response body and parses it on the main thread, and the polyfill's fetch() body reads,
 //     WebAssembly and listeners run there too. It is the number reported as "main CPU";
-//   - the whole process's (all its threads), shown as "renderer CPU" to show work moved off the
-//     main thread, if any;
+//   - the whole process's (all its threads), shown as "content process CPU": work off the main
+//     thread (V8's compiling and collecting, the network's IO thread);
 //   - "main busy" is the main thread's over the wall time between the two reads. Near 100%, the
 //     main thread is the bottleneck and events/s is about 1 / main CPU per event; well below, it
 //     waited: for bytes, or for a core on a loaded machine (then trust the CPU columns, not

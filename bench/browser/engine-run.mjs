@@ -1,11 +1,10 @@
 // A run of the browser benchmark in Firefox or WebKit.
 //
-// Firefox and WebKit have no DevTools Protocol: there the page is driven through harness/engines
-// and main-thread CPU is read from Linux's /proc: the user + system time of the main thread of
-// the engine's web content process (Firefox's content process, WebKit's WebKitWebProcess) that
-// used the most CPU during the run — the one of the page, whose main thread parses and dispatches
-// for both implementations — in clock ticks (10 ms). Figures of the three engines compare the
-// polyfill with each engine's own EventSource; across engines they also differ by method.
+// The page is driven through harness/engines, and CPU time is read from Linux's /proc
+// (proc-cpu.mjs), as in Chromium: the user + system time of the engine's web content process
+// (Firefox's content process, WebKit's WebKitWebProcess) whose main thread used the most during
+// the run — the page's, whose main thread parses and dispatches for every implementation —, of
+// that thread and of the whole process, in clock ticks (10 ms).
 
 import { runFigures, runProblems } from './page.mjs';
 import { busiestContentProcess, contentProcessTicks } from './proc-cpu.mjs';
