@@ -70,7 +70,6 @@ const browser = chromium ? await launchChromium() : await launchEngine(ENGINE);
 const browserSession = chromium ? await browser.newBrowserCDPSession() : null;
 const engineLabel = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' }[ENGINE];
 const engineVersion = chromium ? browser.version() : browser.version ?? '';
-const IMPLS = IMPLEMENTATIONS;
 const results = {}; // workload -> impl -> [run results]
 
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
@@ -86,9 +85,9 @@ try {
     const stream = buildStream(name, count);
     const { listen } = WORKLOADS[name];
     console.log(`${name}: ${count} events, ${(stream.bytes / 1e6).toFixed(2)} MB, listener '${listen}'`);
-    results[name] = Object.fromEntries(IMPLS.map((impl) => [impl, []]));
+    results[name] = Object.fromEntries(IMPLEMENTATIONS.map((impl) => [impl, []]));
     for (let r = 0; r < RUNS; r++) {
-      for (const impl of r % 2 ? [...IMPLS].reverse() : IMPLS) {
+      for (const impl of r % 2 ? [...IMPLEMENTATIONS].reverse() : IMPLEMENTATIONS) {
         const run = { id: `${impl}-${name}-${++runCounter}`, impl, stream, listen };
         const sample = chromium ? await runInChromium(browserSession, server, run) : await runInEngine(browser, server, run);
         results[name][impl].push(sample);

@@ -149,9 +149,10 @@ export function runProblems(result, { expected }, impl, run) {
 
 /**
  * A run's figures, per event where they are costs: from the page's result, the stream, and the
- * CPU time each driver measured (µs; NaN where the engine cannot tell) over `wallUs`.
+ * CPU time each driver measured (µs: the page's main thread and its whole content process) over
+ * `wallUs`.
  */
-export function runFigures(result, { expected, bytes }, { mainCpuUs, wallUs, processCpuUs = NaN }) {
+export function runFigures(result, { expected, bytes }, { mainCpuUs, wallUs, processCpuUs }) {
   const seconds = result.ms / 1000;
   return {
     ms: result.ms,

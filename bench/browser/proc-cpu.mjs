@@ -4,28 +4,31 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Linux's USER_HZ: /proc's times are in 1/100 s. */
-export const TICK_US = 1e6 / 100;
+// Linux's USER_HZ: /proc's times are in 1/100 s.
+const TICK_US = 1e6 / 100;
 
-/** pid → parent pid, for every process. */
-function parents() {
-  const map = new Map();
+/** The fields of a /proc stat line after the command (state, ppid, …: `man proc`'s 3rd on). */
+function statFields(stat) {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** utime + stime, in ticks, of a stat line's fields. */
+function ticksOf(fields) {
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** pid → the fields of its stat line, for every process. */
+function processStats() {
+  const stats = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      map.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      stats.set(Number(name), statFields(readFileSync(`/proc/${name}/stat`, 'utf8')));
     } catch {
       // gone meanwhile
     }
   }
-  return map;
-}
-
-/** utime + stime, in ticks, of a /proc stat line. */
-function ticksOf(stat) {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  return stats;
 }
 
 /**
@@ -33,17 +36,17 @@ function ticksOf(stat) {
  * of every descendant of `root` whose command line matches `command`.
  */
 export function contentProcessTicks(root, command) {
-  const parentOf = parents();
+  const stats = processStats();
   const isBelow = (pid) => {
-    for (let p = parentOf.get(pid); p; p = parentOf.get(p)) if (p === root) return true;
+    for (let p = Number(stats.get(pid)?.[1]); p; p = Number(stats.get(p)?.[1])) if (p === root) return true;
     return false;
   };
   const ticks = new Map();
-  for (const pid of parentOf.keys()) {
+  for (const [pid, fields] of stats) {
     if (!isBelow(pid)) continue;
     try {
       if (!command.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) continue;
-      ticks.set(pid, { main: ticksOf(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')), process: ticksOf(readFileSync(`/proc/${pid}/stat`, 'utf8')) });
+      ticks.set(pid, { main: ticksOf(statFields(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'))), process: ticksOf(fields) });
     } catch {
       // gone meanwhile
     }

@@ -16,17 +16,16 @@ const COLUMNS = [
  * runInChromium or runInEngine); `labels`: implementation → its name in the table.
  */
 export function resultTable(results, labels) {
-  const columns = COLUMNS;
   const impls = Object.keys(labels);
-  const rows = [['workload', 'implementation', ...columns.map(([title]) => title)]];
+  const rows = [['workload', 'implementation', ...COLUMNS.map(([title]) => title)]];
   for (const [name, byImpl] of Object.entries(results)) {
     const medians = {};
     for (const impl of impls) {
-      medians[impl] = Object.fromEntries(columns.map(([, key]) => [key, median(byImpl[impl].map((run) => run[key]))]));
-      rows.push([name, labels[impl], ...columns.map(([, key, format]) => format(medians[impl][key]))]);
+      medians[impl] = Object.fromEntries(COLUMNS.map(([, key]) => [key, median(byImpl[impl].map((run) => run[key]))]));
+      rows.push([name, labels[impl], ...COLUMNS.map(([, key, format]) => format(medians[impl][key]))]);
     }
     for (const impl of impls.filter((impl) => impl !== 'native')) {
-      rows.push([name, `ratio ${impl}/native`, ...columns.map(([, key]) => `×${(medians[impl][key] / medians.native[key]).toFixed(2)}`)]);
+      rows.push([name, `ratio ${impl}/native`, ...COLUMNS.map(([, key]) => `×${(medians[impl][key] / medians.native[key]).toFixed(2)}`)]);
     }
   }
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
