@@ -2,16 +2,25 @@
 // module is, with the native benchmark's counting sink instead of the batch records. It measures
 // what no design that parses in WebAssembly can go under: the parse itself, in this engine
 // (bench/js/contenders.mjs, "bound" rows; bench/RESULTS.md, what bounds each missed target).
+// Built a second time with SSE_ALONE_UTF16_SINK (parser-alone-utf16.wasm), its sink also writes
+// each event's data as UTF-16: the least a module handing Node its texts does. (One sink per
+// module: with whole-program vtables the parser's call to a module's only sink is direct, as the
+// package's module's is.)
 #include <cstdint>
 #include <cstdlib>
 
 #include "sse/parser.hpp"
 #include "utf16.hpp"
 
+#if defined(SSE_ALONE_UTF16_SINK)
+#include <wasm_simd128.h>
+#endif
+
 #define SSE_EXPORT extern "C" __attribute__((used, visibility("default")))
 
 namespace {
 
+#if !defined(SSE_ALONE_UTF16_SINK)
 // bench/native/parser_bench.cpp's sink: the event count and the data's size, nothing kept.
 class CountingSink final : public sse::EventSink {
  public:
@@ -22,9 +31,52 @@ class CountingSink final : public sse::EventSink {
   std::uint32_t events = 0;
   std::size_t bytes = 0;
 };
+using AloneSink = CountingSink;
+#else
+// The same, and each event's data that is not ASCII written as UTF-16 by the package's writer
+// (Node makes strings of UTF-16 several times faster than of UTF-8; ASCII data can be a Latin-1
+// string of the bytes where they lie, so it is only tested).
+class Utf16Sink final : public sse::EventSink {
+ public:
+  ~Utf16Sink() override { std::free(out_); }
+  void on_event(const sse::Event& event) override {
+    ++events;
+    bytes += event.data.size();
+    if (!ascii(event.data)) write(event.data);
+  }
+  std::uint32_t events = 0;
+  std::size_t bytes = 0;
+  std::size_t units = 0;
+
+ private:
+  static bool ascii(std::string_view text) {
+    const char* p = text.data();
+    const char* end = p + text.size();
+    for (; end - p >= 16; p += 16) {
+      if (wasm_i8x16_bitmask(wasm_v128_load(p)) != 0) return false;
+    }
+    for (; p != end; ++p) {
+      if (static_cast<unsigned char>(*p) >= 0x80) return false;
+    }
+    return true;
+  }
+  // (Out of line, so that the sink of ASCII data inlines as the counting sink does.)
+  [[gnu::noinline]] void write(std::string_view text) {
+    if (text.size() > capacity_) {
+      std::free(out_);
+      capacity_ = text.size();
+      out_ = static_cast<char16_t*>(std::malloc(2 * capacity_));
+    }
+    units += sse::wasm::write_utf16(text, out_, static_cast<std::uint32_t>(text.size()));
+  }
+  char16_t* out_ = nullptr;
+  std::size_t capacity_ = 0;
+};
+using AloneSink = Utf16Sink;
+#endif
 
 struct AloneSession {
-  CountingSink sink;
+  AloneSink sink;
   sse::Parser parser{sink};
   char* input = nullptr;
   std::size_t capacity = 0;

@@ -89,6 +89,7 @@ if (sections.has('fresh')) {
   const coreNsPerEvent = {};
   const coreUtf8NsPerEvent = {}; // the module with its texts in UTF-8, as outside Node
   const aloneNsPerEvent = {}; // the same parser with the native benchmark's counting sink
+  const aloneUtf16NsPerEvent = {}; // and with a sink that also writes the data as UTF-16
   await section('Fresh parser per stream', async (name, bytes) => {
     for (const size of chunkSizes) {
       const chunks = chunked(bytes, size);
@@ -117,6 +118,7 @@ if (sections.has('fresh')) {
         coreNsPerEvent[name] = (row['WASM core alone (no strings)'] * 1e6) / events;
         coreUtf8NsPerEvent[name] = (row['WASM core alone, UTF-8 texts (as in browsers)'] * 1e6) / events;
         aloneNsPerEvent[name] = (row['parser alone in WebAssembly (counting sink)'] * 1e6) / events;
+        aloneUtf16NsPerEvent[name] = (row['parser alone + its data in UTF-16 (the least for Node)'] * 1e6) / events;
       }
     }
   });
@@ -128,14 +130,16 @@ if (sections.has('fresh')) {
     for (const [name, ns] of Object.entries(coreNsPerEvent)) {
       if (native[name] === undefined) continue;
       const alone = aloneNsPerEvent[name] / native[name];
+      const aloneUtf16 = aloneUtf16NsPerEvent[name] / native[name];
       const utf8 = coreUtf8NsPerEvent[name] / native[name];
       console.log(
         `    ${name}: module ${ns.toFixed(1)} ns, native ${native[name].toFixed(1)} ns: ×${(ns / native[name]).toFixed(2)}` +
           ` (its texts in UTF-8, as outside Node: ${coreUtf8NsPerEvent[name].toFixed(1)} ns, ×${utf8.toFixed(2)};` +
-          ` the parser alone in WebAssembly: ${aloneNsPerEvent[name].toFixed(1)} ns, ×${alone.toFixed(2)})`,
+          ` the parser alone in WebAssembly: ${aloneNsPerEvent[name].toFixed(1)} ns, ×${alone.toFixed(2)};` +
+          ` with its data written as UTF-16: ${aloneUtf16NsPerEvent[name].toFixed(1)} ns, ×${aloneUtf16.toFixed(2)})`,
       );
       if (name === 'tiny' || name === 'llm_tokens') {
-        const note = `; UTF-8 texts ×${utf8.toFixed(2)}, the parse alone ×${alone.toFixed(2)}`;
+        const note = `; UTF-8 texts ×${utf8.toFixed(2)}, the parse alone ×${alone.toFixed(2)}, with UTF-16 data ×${aloneUtf16.toFixed(2)}`;
         targets.bound(`module alone / native parser per event: ${name}`, ns / native[name], 2, '×', note);
       }
     }

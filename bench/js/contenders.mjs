@@ -10,7 +10,7 @@ import { EventSource as NpmEventSource } from 'eventsource';
 import { placeInParserAlone } from './implementations.mjs';
 import { eventDataPerChunk } from './workloads.mjs';
 
-export function contenders({ createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse, core, parserAlone }) {
+export function contenders({ createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse, core, parserAlone, parserAloneUtf16 }) {
   const counter = () => {
     const count = { events: 0, bytes: 0 };
     count.onEvent = (event) => {
@@ -115,19 +115,10 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     },
     // The parse alone: each chunk copied in and parsed by the same parser compiled the same way,
     // with the native benchmark's counting sink (no records, no texts): the module's own floor.
-    'parser alone in WebAssembly (counting sink)': (chunks) => {
-      const session = parserAlone.parser_alone_create();
-      const input = parserAlone.parser_alone_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0)) >>> 0;
-      let events = 0;
-      let bytes = new Uint8Array(parserAlone.memory.buffer);
-      for (const chunk of chunks) {
-        if (bytes.buffer !== parserAlone.memory.buffer) bytes = new Uint8Array(parserAlone.memory.buffer); // (grown)
-        bytes.set(chunk, input);
-        events += parserAlone.parser_alone_feed(session, chunk.length);
-      }
-      parserAlone.parser_alone_destroy(session);
-      return events;
-    },
+    'parser alone in WebAssembly (counting sink)': (chunks) => aloneRun(parserAlone, chunks),
+    // The same, each event's data other than ASCII also written as UTF-16 by the package's writer
+    // (no records): the least a module that hands Node its texts does.
+    'parser alone + its data in UTF-16 (the least for Node)': (chunks) => aloneRun(parserAloneUtf16, chunks),
     // A lower bound of any design that parses in WebAssembly and hands events to JS: the parse
     // alone, then per chunk one string as long as the data of the events it completes (not made
     // of those bytes: a copy of bytes already in place, one-byte for ASCII data and two-byte
@@ -142,6 +133,21 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     // else the package's own UTF-16 writer and one `Buffer#ucs2Slice` (`TextDecoder` is slower
     // than both at every length).
     'bound with decoding: the same, the data decoded from UTF-8': (chunks) => boundRun(chunks, true),
+  };
+
+  // A parser alone (`alone`: either module) fed every chunk; returns its event count.
+  const aloneRun = (alone, chunks) => {
+    const session = alone.parser_alone_create();
+    const input = alone.parser_alone_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0)) >>> 0;
+    let events = 0;
+    let bytes = new Uint8Array(alone.memory.buffer);
+    for (const chunk of chunks) {
+      if (bytes.buffer !== alone.memory.buffer) bytes = new Uint8Array(alone.memory.buffer); // (grown)
+      bytes.set(chunk, input);
+      events += alone.parser_alone_feed(session, chunk.length);
+    }
+    alone.parser_alone_destroy(session);
+    return events;
   };
 
   // The bound's work on a stream, chunk after chunk (the two bound rows, above, and the stream's

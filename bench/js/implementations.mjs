@@ -29,12 +29,14 @@ export async function loadImplementations() {
     plugins: [embedWasm(readFileSync(join(root, 'build', 'wasm', 'sse-parser.wasm')))],
   });
   const core = await import(`data:text/javascript;base64,${Buffer.from(coreBundle.outputFiles[0].contents).toString('base64')}`);
-  return { createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse: await initSse(), core, parserAlone: loadParserAlone() };
+  return { createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse: await initSse(), core,
+    parserAlone: loadParserAlone(), parserAloneUtf16: loadParserAlone('parser-alone-utf16.wasm') };
 }
 
-// The parser with a counting sink (wasm/parser_alone.cpp), built beside the package's module.
-export function loadParserAlone() {
-  const module = new WebAssembly.Module(readFileSync(join(root, 'build', 'wasm', 'parser-alone.wasm')));
+// The parser with a counting sink (wasm/parser_alone.cpp), built beside the package's module;
+// `file` parser-alone-utf16.wasm: its sink also writes the data as UTF-16.
+export function loadParserAlone(file = 'parser-alone.wasm') {
+  const module = new WebAssembly.Module(readFileSync(join(root, 'build', 'wasm', file)));
   const instance = new WebAssembly.Instance(module, {
     env: { emscripten_notify_memory_growth() {} },
     wasi_snapshot_preview1: { proc_exit() {} },
