@@ -40,7 +40,7 @@ export function measureNodeColdStart(distIndex, trials) {
   return Object.fromEntries(Object.entries(samples).map(([which, rows]) => [which, medians(rows)]));
 }
 
-/** workerd: medians of `trials` fresh Miniflares each; { ours, eventsource-parser } in ms. */
+/** workerd: medians of `trials` fresh Miniflares each; { ours, eventsource-parser, difference } in ms. */
 export async function measureWorkerdColdStart(trials) {
   const { bundleWorker, startWorker, repoRoot } = await import('../../tests/workerd/workerd.mjs');
   const worker = (from) => ({
@@ -70,5 +70,8 @@ export async function measureWorkerdColdStart(trials) {
       }
     }
   }
-  return Object.fromEntries(Object.entries(samples).map(([which, values]) => [which, median(values)]));
+  // (Each trial starts both workers one after the other: the median of their differences trial by
+  // trial follows the host's drift, which the difference of the two medians does not.)
+  const difference = median(samples.ours.map((ms, i) => ms - samples['eventsource-parser'][i]));
+  return { ...Object.fromEntries(Object.entries(samples).map(([which, values]) => [which, median(values)])), difference };
 }
