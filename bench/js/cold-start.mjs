@@ -27,7 +27,8 @@ if (process.argv[2] === 'ours' || process.argv[2] === 'eventsource-parser') {
   console.log(JSON.stringify({ importMs: imported - start, createMs: created - imported, feedMs: fed - created, totalMs: fed - start }));
 }
 
-/** Node: medians of `trials` fresh processes each; { ours, eventsource-parser } of { importMs, … }. */
+/** Node: medians of `trials` fresh processes each; { ours, eventsource-parser } of { importMs, … },
+ *  and `difference`, the median of the trials' differences in total. */
 export function measureNodeColdStart(distIndex, trials) {
   const samples = { ours: [], 'eventsource-parser': [] };
   for (let i = 0; i < trials; i++) {
@@ -37,7 +38,8 @@ export function measureNodeColdStart(distIndex, trials) {
     }
   }
   const medians = (rows) => Object.fromEntries(Object.keys(rows[0]).map((key) => [key, median(rows.map((row) => row[key]))]));
-  return Object.fromEntries(Object.entries(samples).map(([which, rows]) => [which, medians(rows)]));
+  const difference = median(samples.ours.map((row, i) => row.totalMs - samples['eventsource-parser'][i].totalMs)); // (as workerd's)
+  return { ...Object.fromEntries(Object.entries(samples).map(([which, rows]) => [which, medians(rows)])), difference };
 }
 
 /** workerd: medians of `trials` fresh Miniflares each; { ours, eventsource-parser, difference } in ms. */
