@@ -86,10 +86,14 @@ async function section(title, each) {
 console.log(`Node ${process.version}, ${RUNS} runs each, round-robin, median ms (MB/s); ratio = theirs / ours`);
 
 if (sections.has('fresh')) {
-  const coreNsPerEvent = {};
-  const coreUtf8NsPerEvent = {}; // the module with its texts in UTF-8, as outside Node
-  const aloneNsPerEvent = {}; // the same parser with the native benchmark's counting sink
-  const aloneUtf16NsPerEvent = {}; // and with a sink that also writes the data as UTF-16
+  // The rows set against the native parser per event, by what the report calls them.
+  const MODULE_ROWS = {
+    module: 'WASM core alone (no strings)',
+    utf8: 'WASM core alone, UTF-8 texts (as in browsers)', // its texts in UTF-8, as outside Node
+    alone: 'parser alone in WebAssembly (counting sink)', // the native benchmark's sink
+    aloneUtf16: 'parser alone + its data in UTF-16 (the least for Node)',
+  };
+  const nsPerEvent = {}; // workload -> { module, utf8, alone, aloneUtf16 } at 64 KiB
   await section('Fresh parser per stream', async (name, bytes) => {
     for (const size of chunkSizes) {
       const chunks = chunked(bytes, size);
@@ -115,32 +119,27 @@ if (sections.has('fresh')) {
       }
       if (size === 65536) {
         const events = eventsIn(bytes);
-        coreNsPerEvent[name] = (row['WASM core alone (no strings)'] * 1e6) / events;
-        coreUtf8NsPerEvent[name] = (row['WASM core alone, UTF-8 texts (as in browsers)'] * 1e6) / events;
-        aloneNsPerEvent[name] = (row['parser alone in WebAssembly (counting sink)'] * 1e6) / events;
-        aloneUtf16NsPerEvent[name] = (row['parser alone + its data in UTF-16 (the least for Node)'] * 1e6) / events;
+        nsPerEvent[name] = Object.fromEntries(Object.entries(MODULE_ROWS).map(([key, label]) => [key, (row[label] * 1e6) / events]));
       }
     }
   });
-  const native = nativeNsPerEvent(root, Object.keys(coreNsPerEvent));
+  const native = nativeNsPerEvent(root, Object.keys(nsPerEvent));
   if (native === null) {
     console.log('\n(The native figures need build/release/sse_bench: `npm test` builds it.)');
   } else if (Object.keys(native).length !== 0) {
     console.log('\n## The WebAssembly core alone against the native parser, per event (64 KiB chunks)');
-    for (const [name, ns] of Object.entries(coreNsPerEvent)) {
+    for (const [name, ns] of Object.entries(nsPerEvent)) {
       if (native[name] === undefined) continue;
-      const alone = aloneNsPerEvent[name] / native[name];
-      const aloneUtf16 = aloneUtf16NsPerEvent[name] / native[name];
-      const utf8 = coreUtf8NsPerEvent[name] / native[name];
+      const times = (key) => `×${(ns[key] / native[name]).toFixed(2)}`;
       console.log(
-        `    ${name}: module ${ns.toFixed(1)} ns, native ${native[name].toFixed(1)} ns: ×${(ns / native[name]).toFixed(2)}` +
-          ` (its texts in UTF-8, as outside Node: ${coreUtf8NsPerEvent[name].toFixed(1)} ns, ×${utf8.toFixed(2)};` +
-          ` the parser alone in WebAssembly: ${aloneNsPerEvent[name].toFixed(1)} ns, ×${alone.toFixed(2)};` +
-          ` with its data written as UTF-16: ${aloneUtf16NsPerEvent[name].toFixed(1)} ns, ×${aloneUtf16.toFixed(2)})`,
+        `    ${name}: module ${ns.module.toFixed(1)} ns, native ${native[name].toFixed(1)} ns: ${times('module')}` +
+          ` (its texts in UTF-8, as outside Node: ${ns.utf8.toFixed(1)} ns, ${times('utf8')};` +
+          ` the parser alone in WebAssembly: ${ns.alone.toFixed(1)} ns, ${times('alone')};` +
+          ` with its data written as UTF-16: ${ns.aloneUtf16.toFixed(1)} ns, ${times('aloneUtf16')})`,
       );
       if (name === 'tiny' || name === 'llm_tokens') {
-        const note = `; UTF-8 texts ×${utf8.toFixed(2)}, the parse alone ×${alone.toFixed(2)}, with UTF-16 data ×${aloneUtf16.toFixed(2)}`;
-        targets.bound(`module alone / native parser per event: ${name}`, ns / native[name], 2, '×', note);
+        const note = `; UTF-8 texts ${times('utf8')}, the parse alone ${times('alone')}, with UTF-16 data ${times('aloneUtf16')}`;
+        targets.bound(`module alone / native parser per event: ${name}`, ns.module / native[name], 2, '×', note);
       }
     }
   }

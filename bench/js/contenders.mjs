@@ -135,18 +135,33 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     'bound with decoding: the same, the data decoded from UTF-8': (chunks) => boundRun(chunks, true),
   };
 
-  // A parser alone (`alone`: either module) fed every chunk; returns its event count.
-  const aloneRun = (alone, chunks) => {
+  // A session of a parser alone (`alone`: either module) sized for `chunks`: feed(chunk) copies
+  // the chunk into its input and parses it, returning the events it completed; memory() is a
+  // Buffer of the module's memory, renewed when the memory grows.
+  const aloneSession = (alone, chunks) => {
     const session = alone.parser_alone_create();
     const input = alone.parser_alone_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0)) >>> 0;
-    let events = 0;
     let bytes = new Uint8Array(alone.memory.buffer);
-    for (const chunk of chunks) {
-      if (bytes.buffer !== alone.memory.buffer) bytes = new Uint8Array(alone.memory.buffer); // (grown)
-      bytes.set(chunk, input);
-      events += alone.parser_alone_feed(session, chunk.length);
-    }
-    alone.parser_alone_destroy(session);
+    let memory = Buffer.from(alone.memory.buffer);
+    return {
+      feed(chunk) {
+        if (bytes.buffer !== alone.memory.buffer) {
+          bytes = new Uint8Array(alone.memory.buffer); // (grown)
+          memory = Buffer.from(alone.memory.buffer);
+        }
+        bytes.set(chunk, input);
+        return alone.parser_alone_feed(session, chunk.length);
+      },
+      memory: () => memory,
+      destroy: () => alone.parser_alone_destroy(session),
+    };
+  };
+  // A parser alone fed every chunk; returns its event count.
+  const aloneRun = (alone, chunks) => {
+    const session = aloneSession(alone, chunks);
+    let events = 0;
+    for (const chunk of chunks) events += session.feed(chunk);
+    session.destroy();
     return events;
   };
 
@@ -157,19 +172,10 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
   const boundSteps = (chunks, decoding) => {
     const plan = dataPlan(chunks);
     const placed = decoding ? placedData(chunks) : null;
-    const session = parserAlone.parser_alone_create();
-    const input = parserAlone.parser_alone_input(session, chunks.reduce((size, chunk) => Math.max(size, chunk.length), 0)) >>> 0;
-    let bytes = new Uint8Array(parserAlone.memory.buffer);
-    let memory = Buffer.from(parserAlone.memory.buffer);
+    const session = aloneSession(parserAlone, chunks);
     let emitted = 0;
     const step = (i, emit) => {
-      const chunk = chunks[i];
-      if (bytes.buffer !== parserAlone.memory.buffer) {
-        bytes = new Uint8Array(parserAlone.memory.buffer); // (grown)
-        memory = Buffer.from(parserAlone.memory.buffer);
-      }
-      bytes.set(chunk, input);
-      let events = parserAlone.parser_alone_feed(session, chunk.length);
+      let events = session.feed(chunks[i]);
       if (events === 0) return;
       const units = plan.units[i];
       let data;
@@ -178,16 +184,16 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
       } else if (!decoding) {
         data = plan.wide.ucs2Slice(0, 2 * units);
       } else if (placed.bytes[i] < 256) {
-        data = memory.utf8Slice(placed.at[i], placed.at[i] + placed.bytes[i]);
+        data = session.memory().utf8Slice(placed.at[i], placed.at[i] + placed.bytes[i]);
       } else {
         const written = parserAlone.parser_alone_write_utf16(placed.at[i], placed.bytes[i], placed.out);
-        data = memory.ucs2Slice(placed.out, placed.out + 2 * written);
+        data = session.memory().ucs2Slice(placed.out, placed.out + 2 * written);
       }
       emitted += events;
       for (; events > 0; events--) emit({ id: undefined, event: undefined, data });
     };
     const end = () => {
-      parserAlone.parser_alone_destroy(session);
+      session.destroy();
       if (emitted !== plan.events) throw new Error(`the bound saw ${emitted} events, not ${plan.events}`);
     };
     return { step, end };
