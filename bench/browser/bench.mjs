@@ -13,7 +13,9 @@
 // the streams in workloads.mjs, the loopback server in stream-server.mjs, the table in report.mjs.
 //
 // Each run is a fresh page (in Chromium, in a browser context of its own that Playwright does not
-// drive: chromium-run.mjs). The page opens the source, counts the events of the listened type and, on the
+// drive: chromium-run.mjs). It starts once the machine has been idle for 100 ms (proc-cpu.mjs: a new
+// Chromium window loads its own omnibox popup in a renderer for ~1 s, which otherwise ran during
+// the first half of every run). The page opens the source, counts the events of the listened type and, on the
 // last one, notes the time since construction and closes the source (the server keeps the
 // response open after the last byte, so nothing reconnects). For the polyfill that time includes
 // its lazy, one-off WebAssembly compile; --verbose also shows the time since `open`. The
@@ -95,7 +97,7 @@ try {
           console.log(
             `  run ${r + 1} ${impl.padEnd(8)} ${sample.ms.toFixed(1)} ms (${sample.msFromOpen.toFixed(1)} from open), ` +
               `main ${sample.mainCpuPerEvent.toFixed(3)} µs/ev (${(sample.mainBusy * 100).toFixed(0)}% busy), ` +
-              `content process ${sample.processCpuPerEvent.toFixed(3)}`,
+              `content process ${sample.processCpuPerEvent.toFixed(3)}; started after ${sample.quietAfterMs.toFixed(0)} ms of waiting for an idle machine`,
           );
         }
       }

@@ -21,7 +21,7 @@
 // stacks, shows Blink's C++ parser as "(program)" at best, and costs main-thread time too.
 
 import { runFigures, runProblems } from './page.mjs';
-import { busiestContentProcess, contentProcessTicks } from './proc-cpu.mjs';
+import { busiestContentProcess, contentProcessTicks, waitForQuietMachine } from './proc-cpu.mjs';
 
 const RENDERER = /--type=renderer/;
 
@@ -88,6 +88,7 @@ export async function runInChromium(browserSession, server, { id, impl, stream, 
   const tab = await openBarePage(browserSession, `${server.origin}/${impl}.html`);
   try {
     if (impl === 'floor') await tab.evaluate(`window.floorEvents = ${JSON.stringify(stream.events)}; undefined`);
+    const quietAfterMs = await waitForQuietMachine();
     const before = contentProcessTicks(process.pid, RENDERER);
     const started = performance.now();
     const params = { impl, url: `/stream/${id}`, listen, count: stream.expected.count };
@@ -104,7 +105,7 @@ export async function runInChromium(browserSession, server, { id, impl, stream, 
     if (busiest === null) problems.push('no renderer process found');
     if (problems.length) throw new Error(`${impl}, run ${id}: ${problems.join('; ')}`);
 
-    return runFigures(result, stream, { mainCpuUs: busiest.mainUs, wallUs, processCpuUs: busiest.processUs });
+    return runFigures(result, stream, { mainCpuUs: busiest.mainUs, wallUs, processCpuUs: busiest.processUs, quietAfterMs });
   } finally {
     server.removeRun(id);
     await tab.close();

@@ -7,7 +7,7 @@
 // that thread and of the whole process, in clock ticks (10 ms).
 
 import { runFigures, runProblems } from './page.mjs';
-import { busiestContentProcess, contentProcessTicks } from './proc-cpu.mjs';
+import { busiestContentProcess, contentProcessTicks, waitForQuietMachine } from './proc-cpu.mjs';
 
 const CONTENT_PROCESS = { firefox: /-contentproc|-isForBrowser/, webkit: /WebKitWebProcess/ };
 
@@ -24,6 +24,7 @@ export async function runInEngine(browser, server, { id, impl, stream, listen })
     await page.waitForFunction(() => typeof window.runBench === 'function', null, { timeout: 30_000 });
     const root = browser.name === 'firefox' ? browser.raw.process().pid : page.child.pid;
     if (impl === 'floor') await page.evaluate((events) => void (window.floorEvents = events), stream.events);
+    const quietAfterMs = await waitForQuietMachine();
     const before = contentProcessTicks(root, CONTENT_PROCESS[browser.name]);
     const started = performance.now();
     const params = { impl, url: `/stream/${id}`, listen, count: stream.expected.count };
@@ -33,7 +34,7 @@ export async function runInEngine(browser, server, { id, impl, stream, listen })
     const problems = runProblems(result, stream, impl, run);
     if (busiest === null) problems.push('no content process found');
     if (problems.length) throw new Error(`${impl}, run ${id}: ${problems.join('; ')}`);
-    return runFigures(result, stream, { mainCpuUs: busiest.mainUs, wallUs, processCpuUs: busiest.processUs });
+    return runFigures(result, stream, { mainCpuUs: busiest.mainUs, wallUs, processCpuUs: busiest.processUs, quietAfterMs });
   } finally {
     server.removeRun(id);
     await page.close();

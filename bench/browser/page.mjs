@@ -152,7 +152,7 @@ export function runProblems(result, { expected }, impl, run) {
  * CPU time each driver measured (µs: the page's main thread and its whole content process) over
  * `wallUs`.
  */
-export function runFigures(result, { expected, bytes }, { mainCpuUs, wallUs, processCpuUs }) {
+export function runFigures(result, { expected, bytes }, { mainCpuUs, wallUs, processCpuUs, quietAfterMs }) {
   const seconds = result.ms / 1000;
   return {
     ms: result.ms,
@@ -162,5 +162,6 @@ export function runFigures(result, { expected, bytes }, { mainCpuUs, wallUs, pro
     mainCpuPerEvent: mainCpuUs / expected.count,
     processCpuPerEvent: processCpuUs / expected.count,
     mainBusy: mainCpuUs / wallUs,
+    quietAfterMs, // how long the run waited for the machine to be idle
   };
 }

@@ -68,3 +68,28 @@ export function busiestContentProcess(before, after) {
   }
   return busiest;
 }
+
+/** The idle and total CPU ticks of the whole machine (/proc/stat's first line). */
+function machineTicks() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  return { idle: fields[3] + fields[4], all: fields.reduce((sum, value) => sum + value, 0) };
+}
+
+/**
+ * Resolves once the machine's CPUs were at least `idleShare` idle over one `windowMs`, or after
+ * `timeoutMs`; returns how long it waited (ms). A run must not share the CPUs with the browser's
+ * own work: Chromium loads a new window's omnibox popup (chrome://omnibox-popup.top-chrome, a
+ * renderer of its own running ~0.5-1 s of script) while the page's run would already be going,
+ * and on two cores it took from whichever implementation ran then.
+ */
+export async function waitForQuietMachine({ idleShare = 0.9, windowMs = 100, timeoutMs = 5000 } = {}) {
+  const started = performance.now();
+  for (;;) {
+    const before = machineTicks();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = machineTicks();
+    const idle = (after.idle - before.idle) / Math.max(1, after.all - before.all);
+    const waited = performance.now() - started;
+    if (idle >= idleShare || waited >= timeoutMs) return waited;
+  }
+}
