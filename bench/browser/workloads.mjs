@@ -37,14 +37,15 @@ const CHUNK = 64 * 1024;
 
 /**
  * The whole stream as 64 KiB Buffers (cut anywhere: inside events and inside UTF-8 sequences, as
- * a network would), or as writes of `eventsPerWrite` events each; its events (type, data and
- * IDs, for the floor page); and what the page must see: the count, the total data length in
+ * a network would), or as writes of `eventsPerWrite` events each; its events (type, data, IDs
+ * and where each ends in the stream's bytes, for the floor page); and what the page must see: the count, the total data length in
  * UTF-16 code units, the last event's data and id.
  */
 export function buildStream(name, count) {
   const { event, eventsPerWrite, listen } = WORKLOADS[name];
   const parts = [];
-  const events = { type: listen, data: [], ids: [] };
+  const events = { type: listen, data: [], ids: [], ends: [] };
+  let byteEnd = 0;
   let dataChars = 0;
   let last;
   for (let i = 0; i < count; i++) {
@@ -52,6 +53,8 @@ export function buildStream(name, count) {
     parts.push(last.text);
     events.data.push(last.data);
     events.ids.push(last.id);
+    byteEnd += Buffer.byteLength(last.text);
+    events.ends.push(byteEnd);
     dataChars += last.data.length;
   }
   const chunks = [];
