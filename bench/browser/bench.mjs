@@ -13,13 +13,14 @@
 // the streams in workloads.mjs, the loopback server in stream-server.mjs, the table in report.mjs.
 //
 // Each run is a fresh page (in Chromium, in a browser context of its own that Playwright does not
-// drive: chromium-run.mjs). It starts once the machine has been idle for 100 ms (proc-cpu.mjs: a new
-// Chromium window loads its own omnibox popup in a renderer for ~1 s, which otherwise ran during
-// the first half of every run). The page opens the source, counts the events of the listened type and, on the
-// last one, notes the time since construction and closes the source (the server keeps the
-// response open after the last byte, so nothing reconnects). For the polyfill that time includes
-// its lazy, one-off WebAssembly compile; --verbose also shows the time since `open`. The
-// implementations take turns run by run; the table shows medians. Results: bench/RESULTS.md.
+// drive: chromium-run.mjs). It starts once the machine has been idle for 100 ms (proc-cpu.mjs: a
+// new Chromium window loads its own omnibox popup in a renderer for ~1 s, which otherwise ran
+// during the first half of every run). The page opens the source, counts the events of the
+// listened type and, on the last one, notes the time since construction and closes the source
+// (the server keeps the response open after the last byte, so nothing reconnects). For the
+// polyfill that time includes its lazy, one-off WebAssembly compile; --verbose also shows the
+// time since `open`. The implementations take turns run by run; the table shows medians.
+// Results: bench/RESULTS.md.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

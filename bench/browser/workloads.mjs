@@ -38,8 +38,8 @@ const CHUNK = 64 * 1024;
 /**
  * The whole stream as 64 KiB Buffers (cut anywhere: inside events and inside UTF-8 sequences, as
  * a network would), or as writes of `eventsPerWrite` events each; its events (type, data, IDs
- * and where each ends in the stream's bytes, for the floor page); and what the page must see: the count, the total data length in
- * UTF-16 code units, the last event's data and id.
+ * and where each ends in the stream's bytes, for the floor page); and what the page must see:
+ * the count, the total data length in UTF-16 code units, the last event's data and id.
  */
 export function buildStream(name, count) {
   const { event, eventsPerWrite, listen } = WORKLOADS[name];
