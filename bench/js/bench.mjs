@@ -32,7 +32,7 @@ import { EventSource as NpmEventSource } from 'eventsource';
 import { createParser as createReferenceParser } from 'eventsource-parser';
 
 import { measureNodeColdStart, measureWorkerdColdStart } from './cold-start.mjs';
-import { contenders as makeContenders } from './contenders.mjs';
+import { BOUND_ROW, DECODING_BOUND_ROW, contenders as makeContenders } from './contenders.mjs';
 import { measureNetwork } from './event-source-network.mjs';
 import { distIndex, loadImplementations, root } from './implementations.mjs';
 import { nativeNsPerEvent } from './native-figures.mjs';
@@ -55,10 +55,9 @@ const chunkSizes = args.chunks.split(',').map((size) => (size === 'event' ? size
 const selected = Object.entries(workloads).filter(([name]) => !only || only.includes(name));
 
 const implementations = await loadImplementations();
-// The lower bound of any parser in WebAssembly (bench/js/contenders.mjs): each target's row says
-// what ratio it leaves.
-const BOUND_ROW = 'bound: parse alone + one string of the data per chunk + a slice of it and an object per event';
-const DECODING_BOUND_ROW = 'bound with decoding: the same, the data decoded from UTF-8';
+// The stream's floor and bound rows; with the lower bounds of any parser in WebAssembly
+// (BOUND_ROW, DECODING_BOUND_ROW: bench/js/contenders.mjs), each target's row says what ratio
+// they leave.
 const STREAMS_ALONE_ROW = 'TransformStream alone (ready-made events, no parsing)';
 const STREAM_BOUND_ROW = 'stream bound: the bound with decoding in the same TransformStream';
 const { fresh, longLived, streams, eventSources } = makeContenders(implementations);

@@ -8,7 +8,11 @@ import { EventSourceParserStream as ReferenceParserStream } from 'eventsource-pa
 import { EventSource as NpmEventSource } from 'eventsource';
 
 import { placeInParserAlone } from './implementations.mjs';
-import { eventDataPerChunk } from './workloads.mjs';
+import { eventsPerChunk } from './workloads.mjs';
+
+/** The rows of the lower bounds (bench.mjs reads each target's room from them). */
+export const BOUND_ROW = 'bound: parse alone + strings of the texts in pieces the stored-strings hold allows + slices and an object per event';
+export const DECODING_BOUND_ROW = 'bound with decoding: the same, the texts decoded from UTF-8';
 
 export function contenders({ createParser, createWasm2jsParser, EventSource, EventSourceParserStream, sse, core, parserAlone, parserAloneUtf16 }) {
   const counter = () => {
@@ -120,19 +124,20 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     // (no records): the least a module that hands Node its texts does.
     'parser alone + its data in UTF-16 (the least for Node)': (chunks) => aloneRun(parserAloneUtf16, chunks),
     // A lower bound of any design that parses in WebAssembly and hands events to JS: the parse
-    // alone, then per chunk one string as long as the data of the events it completes (not made
-    // of those bytes: a copy of bytes already in place, one-byte for ASCII data and two-byte
-    // otherwise, so no decoding at all; a short one by a loop, as the package does), and per
-    // event its data as a slice of that string, one event object and a callback. Every parser in
-    // this place does at least this much.
-    'bound: parse alone + one string of the data per chunk + a slice of it and an object per event': (chunks) => boundRun(chunks, false),
-    // The bound with the decoding no parser can skip: the same, except that the data of a chunk
-    // holding characters other than ASCII is decoded from its UTF-8 bytes, placed in the module's
-    // memory beforehand (as a parser finds them in its input), the fastest way Node has for its
-    // length (bench/RESULTS.md, "the bound with decoding"): under 256 bytes `Buffer#utf8Slice`,
-    // else the package's own UTF-16 writer and one `Buffer#ucs2Slice` (`TextDecoder` is slower
-    // than both at every length).
-    'bound with decoding: the same, the data decoded from UTF-8': (chunks) => boundRun(chunks, true),
+    // alone, then the strings of the texts the events of a chunk bring (each event's data, and
+    // its ID where it brings a new one), in pieces no larger than the stored-strings hold allows
+    // (textPlan, below), each made not of those bytes but as a copy of bytes already in place,
+    // one-byte for ASCII and two-byte otherwise, so no decoding at all (a short one by a loop, as
+    // the package does); and per event its data and ID as slices of them, one event object and a
+    // callback: the least work known here of a parser in this place that meets the hold.
+    [BOUND_ROW]: (chunks) => boundRun(chunks, false),
+    // The bound with the decoding no parser can skip: the same, except that a piece holding
+    // characters other than ASCII is decoded from its UTF-8 bytes, placed in the module's memory
+    // beforehand (as a parser finds them in its input), the fastest way Node has for its length
+    // (bench/RESULTS.md, "the bound with decoding"): under 256 bytes `Buffer#utf8Slice`, else the
+    // package's own UTF-16 writer and one `Buffer#ucs2Slice` (`TextDecoder` is slower than both
+    // at every length).
+    [DECODING_BOUND_ROW]: (chunks) => boundRun(chunks, true),
   };
 
   // A session of a parser alone (`alone`: either module) sized for `chunks`: feed(chunk) copies
@@ -167,34 +172,61 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
 
   // The bound's work on a stream, chunk after chunk (the two bound rows, above, and the stream's
   // bound row, below): `step(i, emit)` parses chunk i of `chunks` and emits its events; `end()`
-  // frees the parser and checks the count. `decoding` says whether a chunk's data other than ASCII
-  // is decoded from its UTF-8 bytes or copied from bytes already in string form.
+  // frees the parser and checks the count. `decoding` says whether a piece holding characters
+  // other than ASCII is decoded from its UTF-8 bytes or copied from bytes already in string form.
   const boundSteps = (chunks, decoding) => {
-    const plan = dataPlan(chunks);
-    const placed = decoding ? placedData(chunks) : null;
+    const plan = textPlan(chunks);
+    const placed = decoding ? placedPieces(chunks, plan) : null;
     const session = aloneSession(parserAlone, chunks);
+    const strings = []; // the current chunk's pieces
+    let id; // the last event ID string
+    let type; // the last event type
+    let typeAt = 0; // the next of plan.types
     let emitted = 0;
     const step = (i, emit) => {
       let events = session.feed(chunks[i]);
       if (events === 0) return;
-      const units = plan.units[i];
-      let data;
-      if (plan.ascii[i]) {
-        data = units <= 16 ? shortText(units) : plan.narrow.latin1Slice(0, units);
-      } else if (!decoding) {
-        data = plan.wide.ucs2Slice(0, 2 * units);
-      } else if (placed.bytes[i] < 256) {
-        data = session.memory().utf8Slice(placed.at[i], placed.at[i] + placed.bytes[i]);
-      } else {
-        const written = parserAlone.parser_alone_write_utf16(placed.at[i], placed.bytes[i], placed.out);
-        data = session.memory().ucs2Slice(placed.out, placed.out + 2 * written);
+      const first = plan.firstPiece[i];
+      for (let p = first; p < plan.firstPiece[i + 1]; p++) {
+        const units = plan.pieceUnits[p];
+        let string;
+        if (plan.pieceAscii[p]) {
+          string = units <= 16 ? shortText(units) : plan.narrow.latin1Slice(0, units);
+        } else if (!decoding) {
+          string = plan.wide.ucs2Slice(0, 2 * units);
+        } else if (placed.bytes[p] < 256) {
+          string = session.memory().utf8Slice(placed.at[p], placed.at[p] + placed.bytes[p]);
+        } else {
+          const written = parserAlone.parser_alone_write_utf16(placed.at[p], placed.bytes[p], placed.out);
+          string = session.memory().ucs2Slice(placed.out, placed.out + 2 * written);
+        }
+        strings[p - first] = string;
       }
       emitted += events;
-      // Each event its own data string, as any parser must give it: a slice of the chunk's
-      // string, the cheapest string V8 makes (no copy from 13 characters on).
-      const lengths = plan.eventUnits;
-      for (let k = plan.firstEvent[i], at = 0; events > 0; events--, k++) {
-        emit({ id: undefined, event: undefined, data: data.slice(at, (at += lengths[k])) });
+      // Each event its own data string, as any parser must give it: a slice of its piece's
+      // string, the cheapest string V8 makes (no copy from 13 characters on); and an ID string
+      // where the event brings a new ID (a short one: V8 copies it).
+      const { words } = plan;
+      let piece = -1;
+      let text = '';
+      let at = 0;
+      for (let w = 2 * plan.firstEvent[i]; events > 0; events--, w += 2) {
+        const flags = words[w + 1];
+        if (flags !== 0) {
+          if ((flags & NEW_ID) !== 0) {
+            if ((flags & ID_STARTS_PIECE) !== 0) {
+              text = strings[++piece];
+              at = 0;
+            }
+            id = text.slice(at, (at += flags >>> 8));
+          }
+          if ((flags & NEW_TYPE) !== 0) type = plan.types[typeAt++];
+          if ((flags & DATA_STARTS_PIECE) !== 0) {
+            text = strings[++piece];
+            at = 0;
+          }
+        }
+        emit({ id, event: type, data: text.slice(at, (at += words[w])) });
       }
     };
     const end = () => {
@@ -217,43 +249,97 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     for (let i = 0; i < length; i++) text += String.fromCharCode(0x78);
     return text;
   };
-  // Per chunk, the UTF-16 length of the data of the events it completes and whether that data is
-  // ASCII, per event the length of its data (computed once per chunking, before timing), and
-  // buffers to copy strings that long from.
-  const dataPlans = new WeakMap();
-  const dataPlan = (chunks) => {
-    if (dataPlans.has(chunks)) return dataPlans.get(chunks);
-    const perChunk = eventDataPerChunk(chunks);
-    const units = Uint32Array.from(perChunk, (data) => data.reduce((sum, text) => sum + text.length, 0));
-    const ascii = Uint8Array.from(perChunk, (data) => (data.some((text) => /[^\x00-\x7f]/.test(text)) ? 0 : 1));
-    const events = perChunk.reduce((sum, data) => sum + data.length, 0);
-    const eventUnits = Uint32Array.from(perChunk.flat(), (text) => text.length);
-    const firstEvent = new Uint32Array(perChunk.length);
-    for (let i = 1; i < perChunk.length; i++) {
-      firstEvent[i] = firstEvent[i - 1] + perChunk[i - 1].length;
-    }
-    const longest = units.reduce((a, b) => Math.max(a, b), 0);
+
+  // The texts the bound makes strings of, per chunk: the data of each event it completes, and
+  // the ID of each that brings a new one (the events' types repeat: a parser keeps one string of
+  // each), in pieces. A kept data string keeps its piece's string alive, so a design that meets
+  // the stored-strings hold (2000 kept 24-character strings ≤ 2 MiB: bench.mjs) makes its strings
+  // in pieces of at most ~1 KiB, or one per text, which costs more (a call each): a piece ends
+  // before a text that would take it past PIECE_BYTES (one byte a character while all of it is
+  // ASCII, else two), except a text shorter than V8's shortest slice, which is copied anyway.
+  // Computed once per chunking, before timing, with buffers to copy strings that long from.
+  const PIECE_BYTES = 768; // the package's piece size in Node (js/src/session.js); 960 held 2.1 MiB
+  const SHORTEST_SLICE = 13; // V8 copies a shorter slice (SlicedString::kMinLength)
+  // Per event two words: its data's length, then flags and, from bit 8, its new ID's length.
+  const NEW_ID = 1;
+  const ID_STARTS_PIECE = 2;
+  const DATA_STARTS_PIECE = 4;
+  const NEW_TYPE = 8;
+  const textPlans = new WeakMap();
+  const textPlan = (chunks) => {
+    if (textPlans.has(chunks)) return textPlans.get(chunks);
+    const perChunk = eventsPerChunk(chunks);
+    const events = perChunk.reduce((sum, chunkEvents) => sum + chunkEvents.length, 0);
     const plan = {
       events,
-      units,
-      eventUnits,
-      firstEvent,
-      ascii,
-      narrow: Buffer.alloc(longest, 0x78),
-      wide: Buffer.alloc(2 * longest, 0x30),
+      firstEvent: new Uint32Array(chunks.length),
+      firstPiece: new Uint32Array(chunks.length + 1),
+      pieceUnits: [],
+      pieceAscii: [],
+      pieceTexts: [], // the texts of each piece, for the bound with decoding
+      words: new Uint32Array(2 * events),
+      types: [], // each new event type, in order
     };
-    dataPlans.set(chunks, plan);
+    let e = 0;
+    let lastId;
+    let lastType;
+    for (let i = 0; i < chunks.length; i++) {
+      plan.firstEvent[i] = e;
+      const first = plan.pieceUnits.length;
+      plan.firstPiece[i] = first;
+      // Places a text in the chunk's current piece or a new one; returns whether it starts one.
+      const place = (text) => {
+        const ascii = !/[^\x00-\x7f]/.test(text);
+        const last = plan.pieceUnits.length - 1;
+        const fits =
+          last >= first &&
+          (text.length < SHORTEST_SLICE ||
+            plan.pieceUnits[last] === 0 ||
+            (plan.pieceAscii[last] && ascii ? 1 : 2) * (plan.pieceUnits[last] + text.length) <= PIECE_BYTES);
+        if (!fits) {
+          plan.pieceUnits.push(0);
+          plan.pieceAscii.push(true);
+          plan.pieceTexts.push([]);
+        }
+        const p = plan.pieceUnits.length - 1;
+        plan.pieceUnits[p] += text.length;
+        plan.pieceAscii[p] &&= ascii;
+        plan.pieceTexts[p].push(text);
+        return !fits;
+      };
+      for (const event of perChunk[i]) {
+        let flags = 0;
+        if (event.id !== undefined && event.id !== lastId) {
+          flags |= NEW_ID | (place(event.id) ? ID_STARTS_PIECE : 0) | (event.id.length << 8);
+          lastId = event.id;
+        }
+        if (event.event !== lastType) {
+          flags |= NEW_TYPE;
+          plan.types.push(event.event);
+          lastType = event.event;
+        }
+        flags |= place(event.data) ? DATA_STARTS_PIECE : 0;
+        plan.words[2 * e] = event.data.length;
+        plan.words[2 * e + 1] = flags;
+        e++;
+      }
+    }
+    plan.firstPiece[chunks.length] = plan.pieceUnits.length;
+    const longest = plan.pieceUnits.reduce((a, b) => Math.max(a, b), 0);
+    plan.narrow = Buffer.alloc(longest, 0x78);
+    plan.wide = Buffer.alloc(2 * longest, 0x30);
+    textPlans.set(chunks, plan);
     return plan;
   };
 
-  // Per chunk, the UTF-8 bytes of the data of the events it completes, placed in the memory of
-  // the parser alone with room for their UTF-16, before any timing. The rows of one chunking run
-  // in turn: the last placement is kept, and freed when the next chunking comes.
+  // The UTF-8 bytes of each piece, placed in the memory of the parser alone with room for their
+  // UTF-16, before any timing. The rows of one chunking run in turn: the last placement is kept,
+  // and freed when the next chunking comes.
   let placement = { chunks: null, placed: null };
-  const placedData = (chunks) => {
+  const placedPieces = (chunks, plan) => {
     if (placement.chunks === chunks) return placement.placed;
     if (placement.chunks !== null) parserAlone.parser_alone_free(placement.placed.base);
-    const texts = eventDataPerChunk(chunks).map((data) => Buffer.from(data.join(''), 'utf8'));
+    const texts = plan.pieceTexts.map((texts) => Buffer.from(texts.join(''), 'utf8'));
     placement = { chunks, placed: placeInParserAlone(parserAlone, texts) };
     return placement.placed;
   };

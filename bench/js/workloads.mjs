@@ -51,12 +51,17 @@ function eventChunks(bytes) {
   return chunks;
 }
 
-/** Per chunk, the data of the events it completes (as eventsource-parser reads them). */
-export function eventDataPerChunk(chunks) {
+/** Per chunk, the events it completes, as eventsource-parser gives them ({ id, event, data }). */
+export function eventsPerChunk(chunks) {
   const perChunk = chunks.map(() => []);
   let i = 0;
-  const parser = createParser({ onEvent: (event) => perChunk[i].push(event.data) });
+  const parser = createParser({ onEvent: (event) => perChunk[i].push(event) });
   const decoder = new TextDecoder();
   for (; i < chunks.length; i++) parser.feed(decoder.decode(chunks[i], { stream: true }));
   return perChunk;
+}
+
+/** Per chunk, the data of the events it completes (as eventsource-parser reads them). */
+export function eventDataPerChunk(chunks) {
+  return eventsPerChunk(chunks).map((events) => events.map((event) => event.data));
 }
