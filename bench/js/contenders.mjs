@@ -126,9 +126,10 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     // A lower bound of any design that parses in WebAssembly and hands events to JS: the parse
     // alone, then the strings of the texts the events of a chunk bring (each event's data, and
     // its ID where it brings a new one), in pieces no larger than the stored-strings hold allows
-    // (textPlan, below), each made not of those bytes but as a copy of bytes already in place,
-    // one-byte for ASCII and two-byte otherwise, so no decoding at all (a short one by a loop, as
-    // the package does); and per event its data and ID as slices of them, one event object and a
+    // (textPlan, below), each made not of those bytes but as a copy of its text already in
+    // string form, one byte a character for ASCII and UTF-16 otherwise, so no decoding at all (a
+    // short one by a loop, as the package does); and per event its data and ID as slices of
+    // them, one event object and a
     // callback: the least work known here of a parser in this place that meets the hold.
     [BOUND_ROW]: (chunks) => boundRun(chunks, false),
     // The bound with the decoding no parser can skip: the same, except that a piece holding
@@ -173,18 +174,26 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
   // The bound's work on a stream, chunk after chunk (the two bound rows, above, and the stream's
   // bound row, below): `step(i, emit)` parses chunk i of `chunks` and emits its events; `end()`
   // frees the parser and checks the count. `decoding` says whether a piece holding characters
-  // other than ASCII is decoded from its UTF-8 bytes or copied from bytes already in string form.
-  const boundSteps = (chunks, decoding) => {
-    const plan = textPlan(chunks);
-    const placed = decoding ? placedPieces(chunks, plan) : null;
-    const session = aloneSession(parserAlone, chunks);
-    const strings = []; // the current chunk's pieces
-    let id; // the last event ID string
-    let type; // the last event type
-    let typeAt = 0; // the next of plan.types
-    let emitted = 0;
-    const step = (i, emit) => {
-      let events = session.feed(chunks[i]);
+  // other than ASCII is decoded from its UTF-8 bytes or copied from its text in string form.
+  // (A class, not closures made per stream: V8 optimized the caller's loop for the first
+  // stream's `step` and left that code at every later stream, whose `step` was another closure.)
+  class BoundStream {
+    constructor(chunks, decoding) {
+      this.chunks = chunks;
+      this.decoding = decoding;
+      this.plan = textPlan(chunks);
+      this.placed = decoding ? placedPieces(chunks, this.plan) : null;
+      this.session = aloneSession(parserAlone, chunks);
+      this.strings = []; // the current chunk's pieces
+      this.id = undefined; // the last event ID string
+      this.type = undefined; // the last event type
+      this.typeAt = 0; // the next of plan.types
+      this.emitted = 0;
+    }
+
+    step(i, emit) {
+      const { plan, placed, session, strings } = this;
+      let events = session.feed(this.chunks[i]);
       if (events === 0) return;
       const first = plan.firstPiece[i];
       for (let p = first; p < plan.firstPiece[i + 1]; p++) {
@@ -192,8 +201,8 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
         let string;
         if (plan.pieceAscii[p]) {
           string = units <= 16 ? shortText(units) : plan.narrow.latin1Slice(0, units);
-        } else if (!decoding) {
-          string = plan.wide.ucs2Slice(0, 2 * units);
+        } else if (!this.decoding) {
+          string = plan.wide.ucs2Slice(plan.wideAt[p], plan.wideAt[p] + 2 * units);
         } else if (placed.bytes[p] < 256) {
           string = session.memory().utf8Slice(placed.at[p], placed.at[p] + placed.bytes[p]);
         } else {
@@ -202,11 +211,12 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
         }
         strings[p - first] = string;
       }
-      emitted += events;
+      this.emitted += events;
       // Each event its own data string, as any parser must give it: a slice of its piece's
       // string, the cheapest string V8 makes (no copy from 13 characters on); and an ID string
       // where the event brings a new ID (a short one: V8 copies it).
       const { words } = plan;
+      let { id, type } = this;
       let piece = -1;
       let text = '';
       let at = 0;
@@ -220,7 +230,7 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
             }
             id = text.slice(at, (at += flags >>> 8));
           }
-          if ((flags & NEW_TYPE) !== 0) type = plan.types[typeAt++];
+          if ((flags & NEW_TYPE) !== 0) type = plan.types[this.typeAt++];
           if ((flags & DATA_STARTS_PIECE) !== 0) {
             text = strings[++piece];
             at = 0;
@@ -228,18 +238,20 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
         }
         emit({ id, event: type, data: text.slice(at, (at += words[w])) });
       }
-    };
-    const end = () => {
-      session.destroy();
-      if (emitted !== plan.events) throw new Error(`the bound saw ${emitted} events, not ${plan.events}`);
-    };
-    return { step, end };
-  };
+      this.id = id;
+      this.type = type;
+    }
+
+    end() {
+      this.session.destroy();
+      if (this.emitted !== this.plan.events) throw new Error(`the bound saw ${this.emitted} events, not ${this.plan.events}`);
+    }
+  }
   const boundRun = (chunks, decoding) => {
-    const { step, end } = boundSteps(chunks, decoding);
+    const bound = new BoundStream(chunks, decoding);
     const count = counter();
-    for (let i = 0; i < chunks.length; i++) step(i, count.onEvent);
-    end();
+    for (let i = 0; i < chunks.length; i++) bound.step(i, count.onEvent);
+    bound.end();
     return count.events;
   };
 
@@ -264,6 +276,7 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
   const NEW_ID = 1;
   const ID_STARTS_PIECE = 2;
   const DATA_STARTS_PIECE = 4;
+  const NO_BYTES = Buffer.alloc(0);
   const NEW_TYPE = 8;
   const textPlans = new WeakMap();
   const textPlan = (chunks) => {
@@ -276,10 +289,10 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
       firstPiece: new Uint32Array(chunks.length + 1),
       pieceUnits: [],
       pieceAscii: [],
-      pieceTexts: [], // the texts of each piece, for the bound with decoding
       words: new Uint32Array(2 * events),
       types: [], // each new event type, in order
     };
+    const pieceTexts = []; // (not kept: a chunking of 16-byte chunks has ~260 000 pieces)
     let e = 0;
     let lastId;
     let lastType;
@@ -299,12 +312,12 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
         if (!fits) {
           plan.pieceUnits.push(0);
           plan.pieceAscii.push(true);
-          plan.pieceTexts.push([]);
+          pieceTexts.push([]);
         }
         const p = plan.pieceUnits.length - 1;
         plan.pieceUnits[p] += text.length;
         plan.pieceAscii[p] &&= ascii;
-        plan.pieceTexts[p].push(text);
+        pieceTexts[p].push(text);
         return !fits;
       };
       for (const event of perChunk[i]) {
@@ -327,7 +340,20 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     plan.firstPiece[chunks.length] = plan.pieceUnits.length;
     const longest = plan.pieceUnits.reduce((a, b) => Math.max(a, b), 0);
     plan.narrow = Buffer.alloc(longest, 0x78);
-    plan.wide = Buffer.alloc(2 * longest, 0x30);
+    // The UTF-16 of every piece that is not ASCII, one after another: V8 stores a string of it
+    // one byte a character where it can, as it does the strings a parser makes of that text.
+    plan.wideAt = new Uint32Array(plan.pieceUnits.length);
+    const wideTexts = [];
+    let wideBytes = 0;
+    for (let p = 0; p < plan.pieceUnits.length; p++) {
+      if (plan.pieceAscii[p]) continue;
+      plan.wideAt[p] = wideBytes;
+      wideTexts.push(pieceTexts[p].join(''));
+      wideBytes += 2 * plan.pieceUnits[p];
+    }
+    plan.wide = Buffer.from(wideTexts.join(''), 'utf16le');
+    // What the bound with decoding decodes: the UTF-8 of each piece that is not ASCII.
+    plan.utf8 = pieceTexts.map((texts, p) => (plan.pieceAscii[p] ? NO_BYTES : Buffer.from(texts.join(''), 'utf8')));
     textPlans.set(chunks, plan);
     return plan;
   };
@@ -339,8 +365,7 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
   const placedPieces = (chunks, plan) => {
     if (placement.chunks === chunks) return placement.placed;
     if (placement.chunks !== null) parserAlone.parser_alone_free(placement.placed.base);
-    const texts = plan.pieceTexts.map((texts) => Buffer.from(texts.join(''), 'utf8'));
-    placement = { chunks, placed: placeInParserAlone(parserAlone, texts) };
+    placement = { chunks, placed: placeInParserAlone(parserAlone, plan.utf8) };
     return placement.placed;
   };
 
@@ -412,14 +437,14 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     // its event objects enqueued. (A bound on the LLM stream, what its target is for: on tiny
     // events one per chunk the package beats it, copying such short chunks with a loop.)
     'stream bound: the bound with decoding in the same TransformStream': (chunks) => {
-      const { step, end } = boundSteps(chunks, true);
+      const bound = new BoundStream(chunks, true);
       let i = 0;
       const transform = new TransformStream(
         {
           transform(chunk, controller) {
-            step(i++, (event) => controller.enqueue(event));
+            bound.step(i++, (event) => controller.enqueue(event));
           },
-          flush: end,
+          flush: () => bound.end(),
         },
         undefined,
         { highWaterMark: 16 },
