@@ -129,8 +129,8 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     // (textPlan, below), each made not of those bytes but as a copy of its text already in
     // string form, one byte a character for ASCII and UTF-16 otherwise, so no decoding at all (a
     // short one by a loop, as the package does); and per event its data and ID as slices of
-    // them, one event object and a
-    // callback: the least work known here of a parser in this place that meets the hold.
+    // them, one event object and a callback: the least work known here of a parser in this place
+    // that meets the hold.
     [BOUND_ROW]: (chunks) => boundRun(chunks, false),
     // The bound with the decoding no parser can skip: the same, except that a piece holding
     // characters other than ASCII is decoded from its UTF-8 bytes, placed in the module's memory
@@ -272,12 +272,12 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
   // Computed once per chunking, before timing, with buffers to copy strings that long from.
   const PIECE_BYTES = 768; // the package's piece size in Node (js/src/session.js); 960 held 2.1 MiB
   const SHORTEST_SLICE = 13; // V8 copies a shorter slice (SlicedString::kMinLength)
-  // Per event two words: its data's length, then flags and, from bit 8, its new ID's length.
+  // Per event two words: its data's length, then these flags and, from bit 8, its new ID's length.
   const NEW_ID = 1;
   const ID_STARTS_PIECE = 2;
   const DATA_STARTS_PIECE = 4;
-  const NO_BYTES = Buffer.alloc(0);
   const NEW_TYPE = 8;
+  const NO_BYTES = Buffer.alloc(0); // (an ASCII piece's UTF-8, which the bound never decodes)
   const textPlans = new WeakMap();
   const textPlan = (chunks) => {
     if (textPlans.has(chunks)) return textPlans.get(chunks);
