@@ -34,6 +34,7 @@ import { createParser as createReferenceParser } from 'eventsource-parser';
 import { measureNodeColdStart, measureWorkerdColdStart } from './cold-start.mjs';
 import { BOUND_ROW, DECODING_BOUND_ROW, contenders as makeContenders } from './contenders.mjs';
 import { measureNetwork } from './event-source-network.mjs';
+import { collectGarbage } from './heap.mjs';
 import { distIndex, loadImplementations, root } from './implementations.mjs';
 import { nativeNsPerEvent } from './native-figures.mjs';
 import { PARSER_TARGETS, STREAM_TARGET, TargetReport } from './targets.mjs';
@@ -77,6 +78,16 @@ const eventsIn = (bytes) => {
   return events;
 };
 
+// One chunking's round-robin runs, from a collected heap. What earlier chunkings left in the old
+// generation stays until the heap reaches the limit they grew (after the 16-byte chunkings, ~290
+// MB at LLM events in 64 KiB chunks, against ~90 collected) and makes each scavenge dearer (1.2-1.6
+// ms against 0.8), which whichever row's allocation triggers it pays: the two bound rows, alike
+// but for decoding, then differed by up to 2x, the slower one following the place in the round.
+async function timeChunking(runs) {
+  collectGarbage();
+  return timeRoundRobin(runs, RUNS);
+}
+
 async function section(title, each) {
   console.log(`\n## ${title}`);
   for (const [name, bytes] of selected) await each(name, bytes);
@@ -102,7 +113,7 @@ if (sections.has('fresh')) {
       if (!(name === 'line_8MiB' && size !== 'event' && size < 1024)) {
         for (const [contender, run] of Object.entries(eventSources)) runs[contender] = () => run(chunks);
       }
-      const row = await timeRoundRobin(runs, RUNS);
+      const row = await timeChunking(runs);
       console.log(`${name} @ ${chunkLabel(size)}\n${describe(row, bytes.length)}`);
       let summary = `  createParser vs eventsource-parser: ${ratio(row, 'eventsource-parser 4', 'wasm-eventsource createParser')}`;
       summary += `; wasm2js: ${ratio(row, 'eventsource-parser 4', 'wasm2js createParser')}`;
@@ -149,7 +160,7 @@ if (sections.has('long-lived')) {
     for (const size of chunkSizes) {
       const chunks = chunked(bytes, size);
       const runs = Object.fromEntries(Object.entries(longLived).map(([contender, run]) => [contender, () => run(chunks)]));
-      const row = await timeRoundRobin(runs, RUNS);
+      const row = await timeChunking(runs);
       console.log(`${name} @ ${chunkLabel(size)}\n${describe(row, bytes.length)}`);
       console.log(`  createParser vs eventsource-parser: ${ratio(row, 'eventsource-parser 4', 'wasm-eventsource createParser')}`);
     }
@@ -162,7 +173,7 @@ if (sections.has('stream')) {
     for (const size of chunkSizes.filter((size) => size === 'event' || size >= 1024)) {
       const chunks = chunked(bytes, size);
       const runs = Object.fromEntries(Object.entries(streams).map(([contender, run]) => [contender, () => run(chunks)]));
-      const row = await timeRoundRobin(runs, RUNS);
+      const row = await timeChunking(runs);
       console.log(`${name} @ ${chunkLabel(size)}\n${describe(row, bytes.length)}`);
       console.log(`  vs eventsource-parser/stream: ${ratio(row, 'eventsource-parser/stream', 'wasm-eventsource EventSourceParserStream')}`);
       if (name === STREAM_TARGET.workload) {
