@@ -153,6 +153,7 @@ export function createParser(config, { reportIgnored } = {}) {
   // of the batch still moves the ID buffer and the type (nothing else is delivered), batches
   // queued behind it are dropped, and the error goes on.
   function deliver(batch) {
+    if (batch.length === 0) return; // (most small reads end no line: nothing to deliver)
     if (delivering) {
       queued.push(batch);
       return;
