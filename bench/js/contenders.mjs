@@ -340,20 +340,25 @@ export function contenders({ createParser, createWasm2jsParser, EventSource, Eve
     plan.firstPiece[chunks.length] = plan.pieceUnits.length;
     const longest = plan.pieceUnits.reduce((a, b) => Math.max(a, b), 0);
     plan.narrow = Buffer.alloc(longest, 0x78);
-    // The UTF-16 of every piece that is not ASCII, one after another: V8 stores a string of it
-    // one byte a character where it can, as it does the strings a parser makes of that text.
+    // Of every piece that is not ASCII: its UTF-16, one after another in plan.wide (V8 stores a
+    // string of it one byte a character where it can, as it does the strings a parser makes of
+    // that text), and its UTF-8 in plan.utf8, what the bound with decoding decodes.
     plan.wideAt = new Uint32Array(plan.pieceUnits.length);
+    plan.utf8 = [];
     const wideTexts = [];
     let wideBytes = 0;
     for (let p = 0; p < plan.pieceUnits.length; p++) {
-      if (plan.pieceAscii[p]) continue;
+      if (plan.pieceAscii[p]) {
+        plan.utf8.push(NO_BYTES);
+        continue;
+      }
+      const text = pieceTexts[p].join('');
       plan.wideAt[p] = wideBytes;
-      wideTexts.push(pieceTexts[p].join(''));
+      wideTexts.push(text);
       wideBytes += 2 * plan.pieceUnits[p];
+      plan.utf8.push(Buffer.from(text, 'utf8'));
     }
     plan.wide = Buffer.from(wideTexts.join(''), 'utf16le');
-    // What the bound with decoding decodes: the UTF-8 of each piece that is not ASCII.
-    plan.utf8 = pieceTexts.map((texts, p) => (plan.pieceAscii[p] ? NO_BYTES : Buffer.from(texts.join(''), 'utf8')));
     textPlans.set(chunks, plan);
     return plan;
   };
