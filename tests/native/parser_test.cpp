@@ -507,6 +507,42 @@ TEST(Parser, ReportsTheLastEventIdBufferWhereverItChanges) {
       << "(the NUL id is ignored)";
 }
 
+// Long streams of multi-line events (the short random streams above rarely hold one): data
+// lines of ASCII, valid and invalid UTF-8 and "data:" itself (so that a carried line's rest can
+// look like a data line), mixed with other lines and line ends; a third of them with a limit
+// that some events pass. (tests/js/data-runs.test.mjs does the same to the module, whose
+// parser takes such lines in runs.)
+TEST(Parser, RandomMultiLineEventsGiveTheSameTraceForEveryChunking) {
+  const std::vector<std::string> values = {"", " ", "x", " line of a long multi-line event", "data: x", " data:",
+                                           "\xC3\xA9t\xC3\xA9", " \xFF\xC3", std::string(70, 'y')};
+  const std::vector<std::string> others = {"id: 7", "event: e", ": comment", "data", "dat", "retry: 9", ""};
+  const std::vector<std::string> line_ends = {"\n", "\n", "\n", "\r\n", "\r"};
+  std::mt19937_64 random(13);
+  for (int round = 0; round < 3000; ++round) {
+    corpus::Case c;
+    c.check_comments = true;
+    if (round % 3 == 0) {  // events over the limit too, stopping or skipped
+      c.options.max_buffered_bytes = 100 + random() % 1000;
+      c.options.on_limit = random() % 2 == 0 ? sse::LimitAction::skip_event : sse::LimitAction::stop;
+    }
+    const std::size_t lines = random() % 120;
+    for (std::size_t k = 0; k < lines; ++k) {
+      const auto pick = random() % 8;
+      if (pick < 6) {
+        c.input += (random() % 4 == 0 ? "data:" : "data: ") + values[random() % values.size()];
+      } else {
+        c.input += others[random() % others.size()];
+      }
+      c.input += line_ends[random() % line_ends.size()];
+    }
+    const corpus::Trace whole = corpus::run(c, {});
+    ASSERT_EQ(corpus::run_in_chunks_of(c, 1), whole) << corpus::escape(c.input);
+    std::vector<std::size_t> splits;
+    for (std::size_t at = 1 + random() % 200; at < c.input.size(); at += 1 + random() % 200) splits.push_back(at);
+    ASSERT_EQ(corpus::run(c, splits), whole) << corpus::escape(c.input);
+  }
+}
+
 // Random streams with every callback heard or not, and ignored lines at the limit.
 TEST(Parser, RandomStreamsGiveTheSameCallsForEveryChunkingWhatTheSinkHears) {
   const std::vector<std::string> tokens = {

@@ -144,6 +144,11 @@ class Parser {
   // `known_masks`: the masks of a chunk of at most one block, when the caller made them.
   void split_lines(const char* p, const char* end, const scan::BlockMasks* known_masks = nullptr);
   const char* end_line(const char* line_start, const char* line_end, const char* end, bool non_ascii, bool roomy);
+#if defined(__wasm__)
+  [[nodiscard]] bool may_run_data_lines(bool line_non_ascii, bool roomy) const;
+  const char* append_data_run(const char* block, const char* line_start, const char* end, std::uint64_t ends,
+                              std::uint64_t non_ascii);
+#endif
   void split_short(const char* p, const char* end, const scan::BlockMasks& masks);
   void finish_chunk(const char* line_start, const char* end, bool non_ascii);
   void carry(const char* p, std::size_t length, bool non_ascii);
@@ -212,6 +217,9 @@ class Parser {
   bool discarding_event_ = false;  // skip_event: the block outgrew the limit; data and type are dropped
   bool discarding_line_ = false;   // skip_event: the current line outgrew it and is dropped to its end
   ParseError error_ = ParseError::none;
+#if defined(__wasm__)
+  bool data_lines_follow_ = false;  // an event had a second data line: a hint to try runs of them
+#endif
 };
 
 // Line-end scanning kernels. A kernel classifies 64 bytes at a time; the parser uses the best
