@@ -1,6 +1,7 @@
 // The event-stream state machine. Reading guide:
 //   feed()          BOM handling, then split_lines()
 //   split_lines()   finds line ends (CR, LF, CRLF across chunks), carries partial lines
+//   append_data_run() (WebAssembly) the data lines of a multi-line event, a block at a time
 //   process_line()  blank line / comment / field, per §9.2.6
 //   dispatch_event() the blank-line steps
 // UTF-8 decoding happens per value: CR, LF, ':' and space are ASCII and can never sit inside a
