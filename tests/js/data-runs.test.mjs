@@ -6,38 +6,12 @@
 // random chunks, they must give the records they give one byte at a time, where no run can form
 // (a run needs the byte after a line end in the same chunk).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-import * as esbuild from 'esbuild';
+import { random as generator } from '../support/random.mjs';
+import { session } from '../support/session-bundle.mjs';
 
-import { embedWasm } from '../../scripts/embed-wasm.mjs';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { outputFiles } = await esbuild.build({
-  stdin: { contents: "export * from './js/src/session.js';", resolveDir: root, loader: 'js' },
-  bundle: true,
-  format: 'esm',
-  write: false,
-  logLevel: 'error',
-  plugins: [embedWasm(readFileSync(join(root, 'build', 'wasm', 'sse-parser.wasm')))],
-});
-const session = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].contents).toString('base64')}`);
 const { ERROR, RECORD_WORDS, RETRY, Session, kindAt, releaseBatch, retryAt, textAt } = session;
-
-// A small seeded generator (mulberry32), so that a failure repeats.
-function generator(seed) {
-  let state = seed >>> 0;
-  return (n) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % n);
-  };
-}
 
 const VALUES = ['', ' ', 'x', ' line of a long multi-line event', 'data: x', ' data:', 'été', ' \xff\xc3', 'y'.repeat(70)];
 const OTHERS = ['id: 7', 'event: e', ': comment', 'data', 'dat', 'retry: 9', ''];
@@ -80,7 +54,8 @@ function recordsOf(options, chunks) {
 }
 
 test('random multi-line streams give the same records whole, in random chunks and one byte at a time', () => {
-  const random = generator(29);
+  const next = generator(29);
+  const random = (n) => next() % n;
   for (let round = 0; round < 1500; round++) {
     const bytes = randomStream(random);
     const options = { limit: 16 << 20, comments: true, ignoredFields: true };

@@ -6,25 +6,10 @@
 // piece, TYPE records only when the type changes, and records read where the module wrote them
 // while callbacks call into the module.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-import * as esbuild from 'esbuild';
+import { session } from '../support/session-bundle.mjs';
 
-import { embedWasm } from '../../scripts/embed-wasm.mjs';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { outputFiles } = await esbuild.build({
-  stdin: { contents: "export * from './js/src/session.js';", resolveDir: root, loader: 'js' },
-  bundle: true,
-  format: 'esm',
-  write: false,
-  logLevel: 'error',
-  plugins: [embedWasm(readFileSync(join(root, 'build', 'wasm', 'sse-parser.wasm')))],
-});
-const session = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].contents).toString('base64')}`);
 const { EVENT, PIECE_SHIFT, RECORD_WORDS, TYPE, Session, kindAt, releaseBatch, textAt } = session;
 
 /** [kind, text] of each record with a text, in order; releases the batch. */
