@@ -1,11 +1,13 @@
 // `npm run bench:browser`: events per second and main-thread CPU per event in a browser engine
 // (headless Chromium by default; --engine firefox or webkit), for this package's drop-in script
-// (`new WasmEventSource(url)`), the engine's own `new EventSource(url)` and the floor of any
+// (`new WasmEventSource(url)`), the engine's own `new EventSource(url)` and two floors of any
 // EventSource built on fetch() (page.mjs: the body read and decoded, ready-made events
-// dispatched), all receiving the same bytes from a loopback server.
+// dispatched; and the same with each event's data and ID strings made as slices of the decoded
+// text), all receiving the same bytes from a loopback server. --impls picks some of them (the
+// engine's own always runs: the ratios are to it).
 //
 //   node bench/browser/bench.mjs [--engine chromium|firefox|webkit] [--runs 5] [--only tiny,llm_tokens,llm_writes]
-//                                [--events N] [--verbose]
+//                                [--events N] [--impls polyfill,floor,floor_strings] [--verbose]
 //
 // CPU time is read from Linux's /proc (proc-cpu.mjs): the page's content process, its main thread
 // and all its threads; Chromium's runs are in chromium-run.mjs, Firefox's and WebKit's in
@@ -47,6 +49,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     only: { type: 'string' },
     events: { type: 'string' },
+    impls: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -60,6 +63,12 @@ if (args.events !== undefined && !(Number.isInteger(Number(args.events)) && Numb
 const only = args.only ? args.only.split(',').map((name) => name.trim()) : Object.keys(WORKLOADS);
 for (const name of only) {
   if (!WORKLOADS[name]) throw new Error(`unknown workload ${name}; there are ${Object.keys(WORKLOADS).join(', ')}`);
+}
+
+// The engine's own EventSource always runs: the ratios are to it.
+const impls = args.impls ? ['native', ...args.impls.split(',').map((impl) => impl.trim()).filter((impl) => impl !== 'native')] : IMPLEMENTATIONS;
+for (const impl of impls) {
+  if (!IMPLEMENTATIONS.includes(impl)) throw new Error(`unknown implementation ${impl}; there are ${IMPLEMENTATIONS.join(', ')}`);
 }
 
 if (!existsSync(join(dist, SCRIPT))) {
@@ -88,15 +97,15 @@ try {
     const stream = buildStream(name, count);
     const { listen } = WORKLOADS[name];
     console.log(`${name}: ${count} events, ${(stream.bytes / 1e6).toFixed(2)} MB, listener '${listen}'`);
-    results[name] = Object.fromEntries(IMPLEMENTATIONS.map((impl) => [impl, []]));
+    results[name] = Object.fromEntries(impls.map((impl) => [impl, []]));
     for (let r = 0; r < RUNS; r++) {
-      for (const impl of r % 2 ? [...IMPLEMENTATIONS].reverse() : IMPLEMENTATIONS) {
+      for (const impl of r % 2 ? [...impls].reverse() : impls) {
         const run = { id: `${impl}-${name}-${++runCounter}`, impl, stream, listen };
         const sample = chromium ? await runInChromium(browserSession, server, run) : await runInEngine(browser, server, run);
         results[name][impl].push(sample);
         if (args.verbose) {
           console.log(
-            `  run ${r + 1} ${impl.padEnd(8)} ${sample.ms.toFixed(1)} ms (${sample.msFromOpen.toFixed(1)} from open), ` +
+            `  run ${r + 1} ${impl.padEnd(13)} ${sample.ms.toFixed(1)} ms (${sample.msFromOpen.toFixed(1)} from open), ` +
               `main ${sample.mainCpuPerEvent.toFixed(3)} µs/ev (${(sample.mainBusy * 100).toFixed(0)}% busy), ` +
               `content process ${sample.processCpuPerEvent.toFixed(3)}; started after ${sample.quietAfterMs.toFixed(0)} ms of waiting for an idle machine`,
           );
@@ -113,5 +122,11 @@ console.log(
   `\n${engineLabel} ${engineVersion}: medians of ${RUNS} runs; load average ${load()}; ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
     'Ratios: above 1 on events/s and below 1 on CPU favour the polyfill.\n',
 );
-const labels = { polyfill: `WasmEventSource (${SCRIPT})`, native: `${engineLabel} EventSource`, floor: 'floor of fetch(): read, decode, dispatch' };
+const allLabels = {
+  polyfill: `WasmEventSource (${SCRIPT})`,
+  native: `${engineLabel} EventSource`,
+  floor: 'floor of fetch(): read, decode, dispatch',
+  floor_strings: 'the floor + data and ID strings',
+};
+const labels = Object.fromEntries(IMPLEMENTATIONS.filter((impl) => impls.includes(impl)).map((impl) => [impl, allLabels[impl]]));
 for (const line of resultTable(results, labels)) console.log(line);

@@ -14,7 +14,7 @@ window.runBench = ({ impl, url, listen, count }) => new Promise((resolve) => {
     if (typeof window.WasmEventSource !== 'function') throw new Error('WasmEventSource is not defined');
     if (window.WasmEventSource === window.EventSource) throw new Error('WasmEventSource replaced EventSource');
     Impl = window.WasmEventSource;
-  } else if (impl === 'floor') {
+  } else if (impl === 'floor' || impl === 'floor_strings') {
     if ('WasmEventSource' in window) throw new Error('the floor page loaded the polyfill');
     Impl = window.FloorEventSource;
   } else {
@@ -65,6 +65,10 @@ window.runBench = ({ impl, url, listen, count }) => new Promise((resolve) => {
 // whose data, origin and lastEventId are getters (the drop-in uses it only where no script can
 // tell it from a MessageEvent). Every fetch()-based implementation does at least this much on the
 // page.
+// The second floor (floor_strings) also makes what every implementation hands its listener per
+// event: its data and ID as strings, here the cheapest there are, slices of the decoded text
+// (window.floorEvents.spans: where each lies in it, in UTF-16 code units; a text that spans two
+// decoded slices is joined).
 // A read is decoded in slices of 16 KiB, as the drop-in decodes its pieces: Chromium's reads of
 // this stream are 11 KB-2 MB (its data pipe fills while the page works), and TextDecoder makes a
 // string of 256 KB or more at ~10 ns a byte against ~0.5 up to 64 KB (Chromium 156).
@@ -94,7 +98,18 @@ window.FloorEventSource = class FloorEventSource extends EventTarget {
     this.#closed = true;
     this.#reader?.cancel().catch(() => {});
   }
-  async #read(url, { type, data, ids, ends }) {
+  // The text of code units [from, to) of the decoded stream, from the decoded slices kept in
+  // texts (each { at, text }, in order; those wholly before from are dropped).
+  static #slice(texts, from, to) {
+    while (texts.length > 1 && texts[0].at + texts[0].text.length <= from) texts.shift();
+    let result = '';
+    for (const { at, text } of texts) {
+      if (at >= to) break;
+      result += text.slice(Math.max(from - at, 0), to - at);
+    }
+    return result;
+  }
+  async #read(url, { type, data, ids, ends, spans }) {
     try {
       const response = await fetch(url, { headers: { accept: 'text/event-stream' }, cache: 'no-store' });
       if (this.#closed) return;
@@ -103,16 +118,26 @@ window.FloorEventSource = class FloorEventSource extends EventTarget {
       const decoder = new TextDecoder();
       let next = 0;
       let received = 0;
+      const texts = [];
+      let lastId = '';
       const origin = url.origin;
       for (;;) {
         const { done, value } = await this.#reader.read();
         if (done || this.#closed) return;
         for (let at = 0; at < value.length; at += DECODE_SLICE) {
-          this.decodedLength += decoder.decode(value.subarray(at, at + DECODE_SLICE), { stream: true }).length;
+          const text = decoder.decode(value.subarray(at, at + DECODE_SLICE), { stream: true });
+          if (spans) texts.push({ at: this.decodedLength, text });
+          this.decodedLength += text.length;
         }
         received += value.length;
         while (next < ends.length && ends[next] <= received && !this.#closed) {
-          this.dispatchEvent(new FloorMessageEvent(type, data[next], origin, ids[next]));
+          if (spans) {
+            const [dataFrom, dataTo, idFrom, idTo] = spans[next];
+            const id = idFrom < 0 ? lastId : (lastId = FloorEventSource.#slice(texts, idFrom, idTo));
+            this.dispatchEvent(new FloorMessageEvent(type, FloorEventSource.#slice(texts, dataFrom, dataTo), origin, id));
+          } else {
+            this.dispatchEvent(new FloorMessageEvent(type, data[next], origin, ids[next]));
+          }
           next++;
         }
       }
@@ -126,6 +151,7 @@ const SCRIPTS = {
   polyfill: `<script src="/dist/${SCRIPT}"></script>`,
   native: '<!-- the browser own EventSource: no script -->',
   floor: `<script>${floorScript}</script>`,
+  floor_strings: `<script>${floorScript}</script>`,
 };
 const page = (impl) => `<!doctype html>
 <meta charset="utf-8">
@@ -133,6 +159,14 @@ const page = (impl) => `<!doctype html>
 ${SCRIPTS[impl]}
 <script>${pageScript}</script>
 `;
+/**
+ * What a floor page is given of the stream's events before its run (window.floorEvents): the plain
+ * floor their data and IDs ready-made, the floor with strings only where they lie in the text.
+ */
+export function floorEvents(impl, { type, data, ids, ends, spans }) {
+  return impl === 'floor_strings' ? { type, ends, spans } : { type, data, ids, ends };
+}
+
 /** The implementations a run can measure, and their pages by path. */
 export const IMPLEMENTATIONS = Object.keys(SCRIPTS);
 export const PAGES = Object.fromEntries(IMPLEMENTATIONS.map((impl) => [`/${impl}.html`, page(impl)]));

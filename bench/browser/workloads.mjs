@@ -35,17 +35,26 @@ export const WORKLOADS = {
 
 const CHUNK = 64 * 1024;
 
+// Where the value of the event's first `name` field starts in its text.
+function valueAt(text, name) {
+  const line = text.startsWith(`${name}: `) ? 0 : text.indexOf(`\n${name}: `) + 1;
+  if (line === 0 && !text.startsWith(`${name}: `)) throw new Error(`no ${name} field in ${JSON.stringify(text)}`);
+  return line + name.length + 2;
+}
+
 /**
  * The whole stream as 64 KiB Buffers (cut anywhere: inside events and inside UTF-8 sequences, as
- * a network would), or as writes of `eventsPerWrite` events each; its events (type, data, IDs
- * and where each ends in the stream's bytes, for the floor page); and what the page must see:
+ * a network would), or as writes of `eventsPerWrite` events each; its events (type, data, IDs,
+ * where each ends in the stream's bytes and where its data and ID lie in its text, for the floor
+ * pages); and what the page must see:
  * the count, the total data length in UTF-16 code units, the last event's data and id.
  */
 export function buildStream(name, count) {
   const { event, eventsPerWrite, listen } = WORKLOADS[name];
   const parts = [];
-  const events = { type: listen, data: [], ids: [], ends: [] };
+  const events = { type: listen, data: [], ids: [], ends: [], spans: [] };
   let byteEnd = 0;
+  let charEnd = 0;
   let dataChars = 0;
   let last;
   for (let i = 0; i < count; i++) {
@@ -53,6 +62,11 @@ export function buildStream(name, count) {
     parts.push(last.text);
     events.data.push(last.data);
     events.ids.push(last.id);
+    // Where its data and ID lie in the decoded stream (UTF-16 code units; no ID line: -1).
+    const dataFrom = charEnd + valueAt(last.text, 'data');
+    const idFrom = last.id === '' ? -1 : charEnd + valueAt(last.text, 'id');
+    events.spans.push([dataFrom, dataFrom + last.data.length, idFrom, idFrom < 0 ? -1 : idFrom + last.id.length]);
+    charEnd += last.text.length;
     byteEnd += Buffer.byteLength(last.text);
     events.ends.push(byteEnd);
     dataChars += last.data.length;
