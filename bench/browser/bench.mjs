@@ -2,12 +2,13 @@
 // (headless Chromium by default; --engine firefox or webkit), for this package's drop-in script
 // (`new WasmEventSource(url)`), the engine's own `new EventSource(url)` and two floors of any
 // EventSource built on fetch() (page.mjs: the body read and decoded, ready-made events
-// dispatched; and the same with each event's data and ID strings made as slices of the decoded
-// text), all receiving the same bytes from a loopback server. --impls picks some of them (the
+// dispatched; the same with each event's data and ID strings made as slices of the decoded text;
+// and that with each read also parsed by the parser alone in WebAssembly, which then says when
+// events are complete), all receiving the same bytes from a loopback server. --impls picks some of them (the
 // engine's own always runs: the ratios are to it).
 //
 //   node bench/browser/bench.mjs [--engine chromium|firefox|webkit] [--runs 5] [--only tiny,llm_tokens,llm_writes]
-//                                [--events N] [--impls polyfill,floor,floor_strings] [--verbose]
+//                                [--events N] [--impls polyfill,floor,floor_strings,floor_parse] [--verbose]
 //
 // CPU time is read from Linux's /proc (proc-cpu.mjs): the page's content process, its main thread
 // and all its threads; Chromium's runs are in chromium-run.mjs, Firefox's and WebKit's in
@@ -76,7 +77,11 @@ if (!existsSync(join(dist, SCRIPT))) {
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 }
 
-const server = await startStreamServer(dist);
+const wasmDir = join(root, 'build', 'wasm');
+if (impls.includes('floor_parse') && !existsSync(join(wasmDir, 'parser-alone.wasm'))) {
+  throw new Error('build/wasm/parser-alone.wasm is missing (the floor that parses): npm run build');
+}
+const server = await startStreamServer(dist, wasmDir);
 const chromium = ENGINE === 'chromium';
 const browser = chromium ? await launchChromium() : await launchEngine(ENGINE);
 const browserSession = chromium ? await browser.newBrowserCDPSession() : null;
@@ -127,6 +132,7 @@ const allLabels = {
   native: `${engineLabel} EventSource`,
   floor: 'floor of fetch(): read, decode, dispatch',
   floor_strings: 'the floor + data and ID strings',
+  floor_parse: 'the floor + strings + the parse in WebAssembly',
 };
 const labels = Object.fromEntries(IMPLEMENTATIONS.filter((impl) => impls.includes(impl)).map((impl) => [impl, allLabels[impl]]));
 for (const line of resultTable(results, labels)) console.log(line);

@@ -20,7 +20,7 @@
 // with it; Blink's EventSource 81 000 and ~50 000). A CPU profile (Profiler domain) samples JS
 // stacks, shows Blink's C++ parser as "(program)" at best, and costs main-thread time too.
 
-import { floorEvents, runFigures, runProblems } from './page.mjs';
+import { floorEvents, floorSetup, runFigures, runProblems } from './page.mjs';
 import { busiestContentProcess, contentProcessTicks, waitForQuietMachine } from './proc-cpu.mjs';
 
 const RENDERER = /--type=renderer/;
@@ -79,7 +79,7 @@ async function openBarePage(browserSession, url) {
 }
 
 /**
- * One run: a fresh page of `impl` ('polyfill', 'native', 'floor' or 'floor_strings') receives `stream` (buildStream) as run
+ * One run: a fresh page of `impl` ('polyfill', 'native' or one of the floors) receives `stream` (buildStream) as run
  * `id` of `server` (startStreamServer), listening to `listen` events; returns its figures, or
  * throws when the run did not measure what it claims to.
  */
@@ -87,7 +87,10 @@ export async function runInChromium(browserSession, server, { id, impl, stream, 
   const run = server.addRun(id, stream);
   const tab = await openBarePage(browserSession, `${server.origin}/${impl}.html`);
   try {
-    if (impl.startsWith('floor')) await tab.evaluate(`window.floorEvents = ${JSON.stringify(floorEvents(impl, stream.events))}; undefined`);
+    if (impl.startsWith('floor')) {
+      await tab.evaluate(`window.floorEvents = ${JSON.stringify(floorEvents(impl, stream.events))}; undefined`);
+      await tab.evaluate(floorSetup(impl));
+    }
     const quietAfterMs = await waitForQuietMachine();
     const before = contentProcessTicks(process.pid, RENDERER);
     const started = performance.now();

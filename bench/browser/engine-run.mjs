@@ -6,13 +6,13 @@
 // the run — the page's, whose main thread parses and dispatches for every implementation —, of
 // that thread and of the whole process, in clock ticks (10 ms).
 
-import { floorEvents, runFigures, runProblems } from './page.mjs';
+import { floorEvents, floorSetup, runFigures, runProblems } from './page.mjs';
 import { busiestContentProcess, contentProcessTicks, waitForQuietMachine } from './proc-cpu.mjs';
 
 const CONTENT_PROCESS = { firefox: /-contentproc|-isForBrowser/, webkit: /WebKitWebProcess/ };
 
 /**
- * One run: a fresh page of `impl` ('polyfill', 'native', 'floor' or 'floor_strings') in `browser` (harness/engines)
+ * One run: a fresh page of `impl` ('polyfill', 'native' or one of the floors) in `browser` (harness/engines)
  * receives `stream` (buildStream) as run `id` of `server` (startStreamServer), listening to
  * `listen` events; returns its figures, or throws when the run did not measure what it claims to.
  */
@@ -23,7 +23,10 @@ export async function runInEngine(browser, server, { id, impl, stream, listen })
     await page.goto(`${server.origin}/${impl}.html`);
     await page.waitForFunction(() => typeof window.runBench === 'function', null, { timeout: 30_000 });
     const root = browser.name === 'firefox' ? browser.raw.process().pid : page.child.pid;
-    if (impl.startsWith('floor')) await page.evaluate((events) => void (window.floorEvents = events), floorEvents(impl, stream.events));
+    if (impl.startsWith('floor')) {
+      await page.evaluate((events) => void (window.floorEvents = events), floorEvents(impl, stream.events));
+      await page.evaluate((source) => (0, eval)(source), floorSetup(impl)); // (the engines' evaluate takes a function)
+    }
     const quietAfterMs = await waitForQuietMachine();
     const before = contentProcessTicks(root, CONTENT_PROCESS[browser.name]);
     const started = performance.now();

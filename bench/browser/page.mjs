@@ -5,6 +5,8 @@
 
 /** The drop-in script the polyfill page loads, from dist/. */
 export const SCRIPT = 'wasm-eventsource.min.js';
+/** The parser alone in WebAssembly (wasm/parser_alone.cpp) the floor that parses loads, from build/wasm/. */
+export const PARSER_ALONE = '/parser-alone.wasm';
 
 const pageScript = String.raw`
 window.runBench = ({ impl, url, listen, count }) => new Promise((resolve) => {
@@ -14,7 +16,7 @@ window.runBench = ({ impl, url, listen, count }) => new Promise((resolve) => {
     if (typeof window.WasmEventSource !== 'function') throw new Error('WasmEventSource is not defined');
     if (window.WasmEventSource === window.EventSource) throw new Error('WasmEventSource replaced EventSource');
     Impl = window.WasmEventSource;
-  } else if (impl === 'floor' || impl === 'floor_strings') {
+  } else if (impl.startsWith('floor')) {
     if ('WasmEventSource' in window) throw new Error('the floor page loaded the polyfill');
     Impl = window.FloorEventSource;
   } else {
@@ -68,12 +70,16 @@ window.runBench = ({ impl, url, listen, count }) => new Promise((resolve) => {
 // The second floor (floor_strings) also makes what every implementation hands its listener per
 // event: its data and ID as strings, here the cheapest there are, slices of the decoded text
 // (window.floorEvents.spans: where each lies in it, in UTF-16 code units; a text that spans two
-// decoded slices is joined).
+// decoded slices is joined). The third (floor_parse) also parses each read as any implementation
+// with a parser in WebAssembly must at least: the bytes copied into the memory of the parser
+// alone (wasm/parser_alone.cpp, which counts events and keeps nothing), one call, and each event
+// dispatched once the parser has counted it. Together: the bound of such a design in a page.
 // A read is decoded in slices of 16 KiB, as the drop-in decodes its pieces: Chromium's reads of
 // this stream are 11 KB-2 MB (its data pipe fills while the page works), and TextDecoder makes a
 // string of 256 KB or more at ~10 ns a byte against ~0.5 up to 64 KB (Chromium 156).
+const DECODE_SLICE_BYTES = 16384;
 const floorScript = String.raw`
-const DECODE_SLICE = 16384;
+const DECODE_SLICE = ${DECODE_SLICE_BYTES};
 class FloorMessageEvent extends MessageEvent {
   #data; #origin; #lastEventId;
   constructor(type, data, origin, lastEventId) {
@@ -110,6 +116,7 @@ window.FloorEventSource = class FloorEventSource extends EventTarget {
     return result;
   }
   async #read(url, { type, data, ids, ends, spans }) {
+    const parser = window.floorParser; // (floor_parse only)
     try {
       const response = await fetch(url, { headers: { accept: 'text/event-stream' }, cache: 'no-store' });
       if (this.#closed) return;
@@ -120,17 +127,24 @@ window.FloorEventSource = class FloorEventSource extends EventTarget {
       let received = 0;
       const texts = [];
       let lastId = '';
+      let parsed = 0;
       const origin = url.origin;
       for (;;) {
         const { done, value } = await this.#reader.read();
         if (done || this.#closed) return;
         for (let at = 0; at < value.length; at += DECODE_SLICE) {
-          const text = decoder.decode(value.subarray(at, at + DECODE_SLICE), { stream: true });
+          const slice = value.subarray(at, at + DECODE_SLICE);
+          const text = decoder.decode(slice, { stream: true });
           if (spans) texts.push({ at: this.decodedLength, text });
           this.decodedLength += text.length;
+          if (parser) {
+            new Uint8Array(parser.exports.memory.buffer, parser.input, slice.length).set(slice);
+            parsed += parser.exports.parser_alone_feed(parser.session, slice.length);
+          }
         }
         received += value.length;
-        while (next < ends.length && ends[next] <= received && !this.#closed) {
+        const complete = parser ? parsed : ends.length;
+        while (next < complete && ends[next] <= received && !this.#closed) {
           if (spans) {
             const [dataFrom, dataTo, idFrom, idTo] = spans[next];
             const id = idFrom < 0 ? lastId : (lastId = FloorEventSource.#slice(texts, idFrom, idTo));
@@ -152,6 +166,7 @@ const SCRIPTS = {
   native: '<!-- the browser own EventSource: no script -->',
   floor: `<script>${floorScript}</script>`,
   floor_strings: `<script>${floorScript}</script>`,
+  floor_parse: `<script>${floorScript}</script>`,
 };
 const page = (impl) => `<!doctype html>
 <meta charset="utf-8">
@@ -164,7 +179,25 @@ ${SCRIPTS[impl]}
  * floor their data and IDs ready-made, the floor with strings only where they lie in the text.
  */
 export function floorEvents(impl, { type, data, ids, ends, spans }) {
-  return impl === 'floor_strings' ? { type, ends, spans } : { type, data, ids, ends };
+  return impl === 'floor' ? { type, data, ids, ends } : { type, ends, spans };
+}
+
+/**
+ * What a floor page runs before its run: for the floor that parses, the parser alone compiled
+ * and a session of it made (window.floorParser), as the page's script would have done by then.
+ */
+export function floorSetup(impl) {
+  if (impl !== 'floor_parse') return 'undefined';
+  return `(async () => {
+    const { instance } = await WebAssembly.instantiateStreaming(fetch('${PARSER_ALONE}'), {
+      env: { emscripten_notify_memory_growth() {} },
+      wasi_snapshot_preview1: { proc_exit() {} },
+    });
+    instance.exports._initialize();
+    const session = instance.exports.parser_alone_create();
+    const input = instance.exports.parser_alone_input(session, ${DECODE_SLICE_BYTES}) >>> 0;
+    window.floorParser = { exports: instance.exports, session, input };
+  })()`;
 }
 
 /** The implementations a run can measure, and their pages by path. */

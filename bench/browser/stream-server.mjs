@@ -1,18 +1,19 @@
-// The browser benchmark's loopback server: the two pages, the drop-in script, and one stream per
+// The browser benchmark's loopback server: the pages, the drop-in script, the parser alone, and one stream per
 // run (/stream/<run id>). A second request for the same run would be a reconnection: it gets 204
 // (which ends an EventSource for good) and fails the run.
 import { createServer } from 'node:http';
 
 import { serveStaticFile } from '../../harness/static-files.mjs';
 import { drained } from '../../tests/support/sse-server.mjs';
-import { PAGES, SCRIPT } from './page.mjs';
+import { PAGES, PARSER_ALONE, SCRIPT } from './page.mjs';
 
 /**
- * Starts the server on 127.0.0.1, serving the script from `dist`. `addRun(id, stream)` makes
+ * Starts the server on 127.0.0.1, serving the script from `dist` and the parser alone from
+ * `wasmDir` (build/wasm). `addRun(id, stream)` makes
  * /stream/<id> send `stream` (buildStream) and returns the run's record: { requests, sent,
  * finished }; `removeRun(id)` forgets it.
  */
-export async function startStreamServer(dist) {
+export async function startStreamServer(dist, wasmDir) {
   const runs = new Map(); // run id -> { stream, requests, sent, finished }
 
   async function handle(req, res) {
@@ -23,6 +24,7 @@ export async function startStreamServer(dist) {
       return;
     }
     if (pathname === `/dist/${SCRIPT}` && (await serveStaticFile(dist, req, res, `/${SCRIPT}`))) return;
+    if (pathname === PARSER_ALONE && (await serveStaticFile(wasmDir, req, res, PARSER_ALONE))) return;
     const run = pathname.startsWith('/stream/') ? runs.get(pathname.slice('/stream/'.length)) : undefined;
     if (!run) {
       res.writeHead(404).end();

@@ -31,6 +31,13 @@ export const WORKLOADS = {
     listen: 'completion.delta',
     event: (i) => llmEvent(i),
   },
+  // The same with one event per write, as a server that writes each token as it comes.
+  llm_event_writes: {
+    events: 40_000,
+    eventsPerWrite: 1,
+    listen: 'completion.delta',
+    event: (i) => llmEvent(i),
+  },
 };
 
 const CHUNK = 64 * 1024;
