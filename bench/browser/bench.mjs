@@ -8,7 +8,7 @@
 // engine's own always runs: the ratios are to it).
 //
 //   node bench/browser/bench.mjs [--engine chromium|firefox|webkit] [--runs 5] [--only tiny,llm_tokens,llm_writes]
-//                                [--events N] [--impls polyfill,floor,floor_strings,floor_parse] [--verbose]
+//                                [--events N] [--impls polyfill,floor,floor_strings,floor_parse] [--dist DIR] [--verbose]
 //
 // CPU time is read from Linux's /proc (proc-cpu.mjs): the page's content process, its main thread
 // and all its threads; Chromium's runs are in chromium-run.mjs, Firefox's and WebKit's in
@@ -28,7 +28,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -42,7 +42,6 @@ import { startStreamServer } from './stream-server.mjs';
 import { buildStream, WORKLOADS } from './workloads.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dist = join(root, 'dist');
 
 const { values: args } = parseArgs({
   options: {
@@ -51,6 +50,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     events: { type: 'string' },
     impls: { type: 'string' },
+    dist: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -66,6 +66,9 @@ for (const name of only) {
   if (!WORKLOADS[name]) throw new Error(`unknown workload ${name}; there are ${Object.keys(WORKLOADS).join(', ')}`);
 }
 
+// The drop-in from another build's dist/ (--dist), to compare two builds sitting after sitting.
+const dist = args.dist ? resolve(args.dist) : join(root, 'dist');
+
 // The engine's own EventSource always runs: the ratios are to it.
 const impls = args.impls ? ['native', ...args.impls.split(',').map((impl) => impl.trim()).filter((impl) => impl !== 'native')] : IMPLEMENTATIONS;
 for (const impl of impls) {
@@ -73,6 +76,7 @@ for (const impl of impls) {
 }
 
 if (!existsSync(join(dist, SCRIPT))) {
+  if (args.dist) throw new Error(`${join(dist, SCRIPT)} is missing`);
   console.log(`dist/${SCRIPT} is missing: npm run build`);
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 }
