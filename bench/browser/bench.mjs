@@ -1,14 +1,16 @@
 // `npm run bench:browser`: events per second and main-thread CPU per event in a browser engine
 // (headless Chromium by default; --engine firefox or webkit), for this package's drop-in script
-// (`new WasmEventSource(url)`), the engine's own `new EventSource(url)` and two floors of any
-// EventSource built on fetch() (page.mjs: the body read and decoded, ready-made events
-// dispatched; the same with each event's data and ID strings made as slices of the decoded text;
-// and that with each read also parsed by the parser alone in WebAssembly, which then says when
-// events are complete), all receiving the same bytes from a loopback server. --impls picks some of them (the
-// engine's own always runs: the ratios are to it).
+// (`new WasmEventSource(url)`), the engine's own `new EventSource(url)` and three floors of any
+// EventSource built on fetch() (page.mjs): the body read and decoded, ready-made events dispatched
+// (floor); the same with each event's data and ID strings made as slices of the decoded text
+// (floor_strings); and that with each read also parsed by the parser alone in WebAssembly, which
+// then says when events are complete (floor_parse). All receive the same bytes from a loopback
+// server. --impls runs some of them only (the engine's own always runs: the ratios are to it),
+// --dist serves the drop-in of another build.
 //
-//   node bench/browser/bench.mjs [--engine chromium|firefox|webkit] [--runs 5] [--only tiny,llm_tokens,llm_writes]
-//                                [--events N] [--impls polyfill,floor,floor_strings,floor_parse] [--dist DIR] [--verbose]
+//   node bench/browser/bench.mjs [--engine chromium|firefox|webkit] [--runs 5]
+//                                [--only tiny,llm_tokens,llm_writes,llm_event_writes] [--events N]
+//                                [--impls polyfill,floor,floor_strings,floor_parse] [--dist DIR] [--verbose]
 //
 // CPU time is read from Linux's /proc (proc-cpu.mjs): the page's content process, its main thread
 // and all its threads; Chromium's runs are in chromium-run.mjs, Firefox's and WebKit's in

@@ -79,9 +79,9 @@ async function openBarePage(browserSession, url) {
 }
 
 /**
- * One run: a fresh page of `impl` ('polyfill', 'native' or one of the floors) receives `stream` (buildStream) as run
- * `id` of `server` (startStreamServer), listening to `listen` events; returns its figures, or
- * throws when the run did not measure what it claims to.
+ * One run: a fresh page of `impl` ('polyfill', 'native' or one of the floors) receives `stream`
+ * (buildStream) as run `id` of `server` (startStreamServer), listening to `listen` events; returns
+ * its figures, or throws when the run did not measure what it claims to.
  */
 export async function runInChromium(browserSession, server, { id, impl, stream, listen }) {
   const run = server.addRun(id, stream);

@@ -12,9 +12,10 @@ import { busiestContentProcess, contentProcessTicks, waitForQuietMachine } from 
 const CONTENT_PROCESS = { firefox: /-contentproc|-isForBrowser/, webkit: /WebKitWebProcess/ };
 
 /**
- * One run: a fresh page of `impl` ('polyfill', 'native' or one of the floors) in `browser` (harness/engines)
- * receives `stream` (buildStream) as run `id` of `server` (startStreamServer), listening to
- * `listen` events; returns its figures, or throws when the run did not measure what it claims to.
+ * One run: a fresh page of `impl` ('polyfill', 'native' or one of the floors) in `browser`
+ * (harness/engines) receives `stream` (buildStream) as run `id` of `server` (startStreamServer),
+ * listening to `listen` events; returns its figures, or throws when the run did not measure what
+ * it claims to.
  */
 export async function runInEngine(browser, server, { id, impl, stream, listen }) {
   const run = server.addRun(id, stream);

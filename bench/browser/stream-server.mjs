@@ -1,6 +1,6 @@
-// The browser benchmark's loopback server: the pages, the drop-in script, the parser alone, and one stream per
-// run (/stream/<run id>). A second request for the same run would be a reconnection: it gets 204
-// (which ends an EventSource for good) and fails the run.
+// The browser benchmark's loopback server: the pages, the drop-in script, the parser alone, and
+// one stream per run (/stream/<run id>). A second request for the same run would be a
+// reconnection: it gets 204 (which ends an EventSource for good) and fails the run.
 import { createServer } from 'node:http';
 
 import { serveStaticFile } from '../../harness/static-files.mjs';
@@ -9,9 +9,8 @@ import { PAGES, PARSER_ALONE, SCRIPT } from './page.mjs';
 
 /**
  * Starts the server on 127.0.0.1, serving the script from `dist` and the parser alone from
- * `wasmDir` (build/wasm). `addRun(id, stream)` makes
- * /stream/<id> send `stream` (buildStream) and returns the run's record: { requests, sent,
- * finished }; `removeRun(id)` forgets it.
+ * `wasmDir` (build/wasm). `addRun(id, stream)` makes /stream/<id> send `stream` (buildStream) and
+ * returns the run's record: { requests, sent, finished }; `removeRun(id)` forgets it.
  */
 export async function startStreamServer(dist, wasmDir) {
   const runs = new Map(); // run id -> { stream, requests, sent, finished }

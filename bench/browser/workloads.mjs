@@ -44,9 +44,11 @@ const CHUNK = 64 * 1024;
 
 // Where the value of the event's first `name` field starts in its text.
 function valueAt(text, name) {
-  const line = text.startsWith(`${name}: `) ? 0 : text.indexOf(`\n${name}: `) + 1;
-  if (line === 0 && !text.startsWith(`${name}: `)) throw new Error(`no ${name} field in ${JSON.stringify(text)}`);
-  return line + name.length + 2;
+  const prefix = `${name}: `;
+  if (text.startsWith(prefix)) return prefix.length;
+  const newline = text.indexOf(`\n${prefix}`);
+  if (newline < 0) throw new Error(`no ${name} field in ${JSON.stringify(text)}`);
+  return newline + 1 + prefix.length;
 }
 
 /**
